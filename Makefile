@@ -1,0 +1,37 @@
+# The two commands of the README: `make run` and `make test`. Each sets up what it needs.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+KG      := $(VENV)/bin/kg
+STAMP   := $(VENV)/.installed
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+
+.PHONY: run build test lint browser bench-small clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(KG) build
+
+run: build
+	$(KG) serve --host $(HOST) --port $(PORT)
+
+browser:
+	bash .ci/ensure-chromium
+
+lint: $(STAMP)
+	$(PY) -m ruff check kg tests benchmarks
+	$(PY) -m ruff format --check kg tests benchmarks
+
+test: $(STAMP) browser lint
+	$(PY) -m pytest
+
+bench-small: $(STAMP)
+	$(PY) benchmarks/bench_build.py
+
+clean:
+	rm -rf build
