@@ -26,9 +26,9 @@ from typing import Any
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
-from kg.results import Result, collect
+from kg.results import Result, query_store
 from kg.safety import check_query
-from kg.vocab import PREFIXES, entity_id_of, entity_iri
+from kg.vocab import entity_id_of, entity_iri
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
 DEFAULT_LIMIT = 10_000
@@ -120,8 +120,10 @@ def parse_header(path: Path, text: str) -> NamedQuery:
         value = value.strip()
         where = f"{path}:{lineno}"
         if not sep or key not in (*fields, "param"):
-            problems.append(f"{where}: unknown header line {body!r} (expected title, "
-                            "description, question or param)")
+            problems.append(
+                f"{where}: unknown header line {body!r} (expected title, "
+                "description, question or param)"
+            )
             continue
         if key != "param":
             fields[key].append(value)
@@ -266,14 +268,19 @@ def resolve_entity(run: Runner, text: str) -> ox.NamedNode:
     if len(found) == 1:
         return ox.NamedNode(next(iter(found)))
     if len(found) > 1:
-        listed = "; ".join(f"{entity_id_of(i) or i} ({label})" for i, label in sorted(found.items()))
+        listed = "; ".join(
+            f"{entity_id_of(i) or i} ({label})" for i, label in sorted(found.items())
+        )
         raise ValueError(f"{text!r} is ambiguous: it names {listed}. Give the id instead.")
     names = {row["n"]["value"]: row["e"]["value"] for row in run(_LABELS, None).rows}
-    close = process.extract(text, list(names), scorer=fuzz.WRatio, limit=3, score_cutoff=60)
+    close = process.extract(text, list(names), scorer=fuzz.WRatio, limit=8, score_cutoff=60)
+    seen: dict[str, str] = {}
+    for match in close:
+        seen.setdefault(names[match[0]], match[0])
     hint = ""
-    if close:
+    if seen:
         hint = "; closest: " + "; ".join(
-            f"{entity_id_of(names[m[0]])} ({m[0]})" for m in close
+            f"{entity_id_of(iri)} ({name})" for iri, name in list(seen.items())[:3]
         )
     raise ValueError(f"no entity has the id, name or alias {text!r}{hint}")
 
@@ -331,8 +338,9 @@ def bind_params(run: Runner, query: NamedQuery, raw: Mapping[str, str]) -> dict[
         if value is None:
             if p.required:
                 example = f", e.g. -p {p.name} {shlex.quote(p.example)}" if p.example else ""
-                problems.append(f"{query.name}: parameter {p.name!r} ({p.type}) is required"
-                                f"{example}")
+                problems.append(
+                    f"{query.name}: parameter {p.name!r} ({p.type}) is required{example}"
+                )
             continue
         try:
             bound[p.name] = bind_value(run, p, value)
@@ -413,16 +421,14 @@ def execute(
 ) -> Result:
     """Check ``text`` (safety.check_query) and run it on the union of the named graphs."""
     check_query(text)
-    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
-    if default_graph:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
-    else:
-        kwargs["use_default_graph_as_union"] = True
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    if substitutions:
-        kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
-    return collect(store.query(text, **kwargs), limit)
+    return query_store(
+        store,
+        text,
+        dict(substitutions) if substitutions else None,
+        limit=limit,
+        default_graph=default_graph,
+        named_graphs=named_graphs,
+    )
 
 
 def store_runner(store: ox.Store, limit: int | None = DEFAULT_LIMIT) -> Runner:

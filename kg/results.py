@@ -132,6 +132,31 @@ def collect(answer: Any, limit: int | None) -> Result:
     )
 
 
+def query_store(
+    store: ox.Store,
+    text: str,
+    substitutions: dict[str, Any] | None = None,
+    *,
+    limit: int | None,
+    default_graph: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+) -> Result:
+    """Run a query that has already passed kg.safety.check_query; the union graph by default.
+
+    Kept free of the checker's imports so query worker processes start fast.
+    """
+    kwargs: dict[str, Any] = {"prefixes": PREFIXES}
+    if default_graph:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    if substitutions:
+        kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+    return collect(store.query(text, **kwargs), limit)
+
+
 def graph_triples(result: Result) -> list[ox.Triple]:
     """The triples of a graph result."""
     if not result.ntriples:

@@ -88,7 +88,7 @@ def check_query(text: str, allow_dataset: bool = True) -> CheckedQuery:
     except ParseException as err:
         if _is_update(text):
             raise UnsafeQuery(
-                "updates (INSERT, DELETE, LOAD, CLEAR, ...) are not accepted: the graph is read-only"
+                "updates (INSERT, DELETE, LOAD, CLEAR…) are not accepted: the graph is read-only"
             ) from None
         raise QuerySyntaxError(_syntax_message(text, err)) from None
     except Exception as err:  # rdflib raises plain Exceptions for some bad input
