@@ -165,14 +165,14 @@ def test_iri_with_angle_bracket_is_refused(client) -> None:
 class _Canary(http.server.BaseHTTPRequestHandler):
     hits = 0
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         type(self).hits += 1
         self.send_response(200)
         self.send_header("Content-Type", "application/sparql-results+json")
         self.end_headers()
         self.wfile.write(b'{"head":{"vars":[]},"results":{"bindings":[{}]}}')
 
-    do_POST = do_GET  # noqa: N815
+    do_POST = do_GET
 
     def log_message(self, *args) -> None:
         pass
