@@ -7,8 +7,6 @@ the row cap is applied once, here, so truncation is reported the same way everyw
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -203,13 +201,3 @@ def cell(term: Term | None) -> str:
     if term["type"] == "bnode":
         return f"_:{term['value']}"
     return str(term["value"])
-
-
-def plain_csv(result: Result, delimiter: str = ",") -> str:
-    """Rows as CSV of readable cells (used for the CLI's table fallback and tests)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([cell(row.get(v)) for v in result.variables])
-    return buf.getvalue()

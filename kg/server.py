@@ -9,7 +9,6 @@ open without credentials; errors are a status and a message, never a bare 500.
 
 from __future__ import annotations
 
-import json
 import logging
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -397,8 +396,3 @@ def serve(
 
     app = create_app(settings, library)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
-
-
-def dumps(data: Any) -> str:
-    """JSON for embedding in pages (``<`` escaped so it cannot close a script element)."""
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")

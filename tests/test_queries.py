@@ -393,3 +393,9 @@ def test_cli_errors_are_one_line_and_exit_1(cli, args, needle) -> None:
 def test_cli_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["query", "articles", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1 and "kg build" in result.output
+
+
+def test_docs_list_every_query(library) -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "queries.md").read_text()
+    for name, q in library.items():
+        assert f"| `{name}` | {q.question} |" in docs, name
