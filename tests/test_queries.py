@@ -399,3 +399,8 @@ def test_docs_list_every_query(library) -> None:
     docs = (Path(__file__).resolve().parent.parent / "docs" / "queries.md").read_text()
     for name, q in library.items():
         assert f"| `{name}` | {q.question} |" in docs, name
+
+
+def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "kg build" in result.output
