@@ -15,7 +15,7 @@ from kg.queries import DEFAULT_LIMIT, QueryError, get_query, load_library, run_n
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, cell, serialize
 from kg.safety import QuerySyntaxError, UnsafeQuery
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 STORE_OPTION = click.option(
     "--store",
