@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
@@ -93,6 +96,38 @@ def _write(data: bytes, output: str) -> None:
         _fail([f"cannot write {output}: {e.strerror}"])
 
 
+def _within(timeout: float, work: Callable[[], Result]) -> Result:
+    """Run ``work`` in a thread so a runaway query can be abandoned (pyoxigraph cannot be
+    interrupted) at ``timeout`` or on Ctrl-C; every problem becomes a message and exit 1."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = work()
+        except QueryError as e:
+            outcome["problems"] = e.problems
+        except (QuerySyntaxError, UnsafeQuery) as e:
+            outcome["problems"] = [str(e)]
+        except (SyntaxError, OSError, RuntimeError, ValueError) as e:
+            outcome["problems"] = [f"query failed: {e}"]
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    try:
+        thread.join(timeout)
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        sys.stdout.flush()
+        os._exit(130)
+    if thread.is_alive():
+        err.print(f"error: the query did not finish within {timeout:g} s (--timeout)", markup=False)
+        sys.stdout.flush()
+        os._exit(1)
+    if "problems" in outcome:
+        _fail(outcome["problems"])
+    return outcome["result"]
+
+
 def _table(result: Result) -> bytes:
     """A readable table for the terminal; IRIs shortened with the project's prefixes."""
     console = Console(highlight=False, file=None, width=max(120, Console().width))
@@ -144,6 +179,13 @@ def _table(result: Result) -> bytes:
     show_default=True,
     help="Most rows to return; a cut answer is reported on stderr.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=300.0,
+    show_default=True,
+    help="Give up after this many seconds.",
+)
 @STORE_OPTION
 @QUERIES_OPTION
 def query_command(
@@ -154,6 +196,7 @@ def query_command(
     fmt: str,
     output: str,
     limit: int,
+    timeout: float,
     store_path: Path,
     queries_dir: Path | None,
 ) -> None:
@@ -181,29 +224,24 @@ def query_command(
     except OSError as e:
         _fail([f"cannot open the store at {store_path}: {e}"])
     run = store_runner(store, limit=limit)
-    try:
+    raw: dict[str, str] = {}
+    for key, value in params:
+        if key in raw:
+            _fail([f"parameter {key!r} given twice"])
+        raw[key] = value
+    text = sparql or ""
+    if query_file:
+        try:
+            text = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            _fail([f"cannot read {query_file}: {e}"])
+
+    def answer() -> Result:
         if name:
-            raw: dict[str, str] = {}
-            for key, value in params:
-                if key in raw:
-                    _fail([f"parameter {key!r} given twice"])
-                raw[key] = value
-            result = run_named(run, get_query(library, name), raw).result
-        else:
-            if query_file:
-                try:
-                    text = query_file.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as e:
-                    _fail([f"cannot read {query_file}: {e}"])
-            else:
-                text = sparql or ""
-            result = execute(store, text, limit=limit)
-    except QueryError as e:
-        _fail(e.problems)
-    except (QuerySyntaxError, UnsafeQuery) as e:
-        _fail([str(e)])
-    except (SyntaxError, OSError, RuntimeError, ValueError) as e:
-        _fail([f"query failed: {e}"])
+            return run_named(run, get_query(library, name), raw).result
+        return execute(store, text, limit=limit)
+
+    result = _within(timeout, answer)
     if fmt == "table":
         data = _table(result) if result.kind != "graph" else serialize(result, "turtle")
     else:

@@ -57,6 +57,23 @@ class Result:
         return out
 
 
+def result_from_json(data: dict[str, Any], limit: int | None = None) -> Result:
+    """A :class:`Result` from SPARQL JSON results (as a remote endpoint returns them)."""
+    if "boolean" in data:
+        return Result(kind="ask", boolean=bool(data["boolean"]))
+    rows = list(data.get("results", {}).get("bindings", []))
+    truncated = bool(data.get("truncated"))
+    if limit is not None and len(rows) > limit:
+        rows, truncated = rows[:limit], True
+    return Result(
+        kind="select",
+        variables=list(data.get("head", {}).get("vars", [])),
+        rows=rows,
+        truncated=truncated,
+        limit=limit if truncated else None,
+    )
+
+
 def term_json(term: Any) -> Term:
     """A pyoxigraph term as a SPARQL JSON results term."""
     if isinstance(term, ox.NamedNode):

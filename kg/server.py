@@ -341,6 +341,32 @@ def routes() -> list[BaseRoute]:
     ]
 
 
+class SecurityHeaders:
+    """Headers every answer carries: no MIME sniffing, no referrer leaks, no framing."""
+
+    HEADERS = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+    )
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(
     settings: Settings,
     library: Mapping[str, NamedQuery],
@@ -362,6 +388,7 @@ def create_app(
     app = Starlette(
         routes=[*(extra_routes or []), *routes()],
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
@@ -370,7 +397,7 @@ def create_app(
                 allow_headers=["Accept", "Content-Type"],
                 expose_headers=["X-KG-Truncated", "X-KG-Limit"],
                 max_age=600,
-            )
+            ),
         ],
         exception_handlers={
             ApiError: _api_error,

@@ -404,3 +404,43 @@ def test_docs_list_every_query(library) -> None:
 def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1 and "kg build" in result.output
+
+
+def test_cli_gives_up_a_runaway_query_at_its_timeout(seed_build) -> None:
+    import subprocess
+    import sys
+    import time
+
+    kg = Path(sys.executable).with_name("kg")
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    proc = subprocess.run(
+        [
+            str(kg),
+            "query",
+            "--sparql",
+            query,
+            "--timeout",
+            "1",
+            "--store",
+            str(seed_build / "store"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "did not finish within 1 s" in proc.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_result_from_remote_json(library, run) -> None:
+    from kg.results import result_from_json
+
+    result = run_named(run, library["countries-at-event"], {"event": "almaty-workshop-2011"})
+    data = json.loads(serialize(result.result, "json"))
+    again = result_from_json(data)
+    assert again.variables == result.result.variables and again.rows == result.result.rows
+    capped = result_from_json(data, limit=3)
+    assert len(capped.rows) == 3 and capped.truncated
+    assert result_from_json({"head": {}, "boolean": True}).boolean is True

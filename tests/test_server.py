@@ -368,6 +368,7 @@ def test_entity_page_and_its_rdf(client) -> None:
     assert "The OSCE Centre in Bishkek hosted a co-ordination meeting" in page.text  # evidence
     assert "Acting Head" in page.text  # a post
     assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
     turtle = client.get("/entity/osce-pob", headers={"Accept": "text/turtle"})
     assert turtle.headers["content-type"].startswith("text/turtle")
     graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
