@@ -62,7 +62,8 @@ def force_layout(
         pos += disp * (np.minimum(length, temperature) / length)[:, None]
         temperature *= cooling
     pos -= pos.mean(axis=0)
-    return {node: (int(round(x)), int(round(y))) for node, (x, y) in zip(order, pos, strict=True)}
+    pixels = np.rint(pos).astype(np.int64).tolist()
+    return {node: (x, y) for node, (x, y) in zip(order, pixels, strict=True)}
 
 
 def _far_repulsion(disp: np.ndarray, pos: np.ndarray, k: float, cells: int = 12) -> None:
