@@ -327,7 +327,7 @@ def _post_text(snap: Snapshot, post: dict[str, str], eid: str) -> str:
     return f"{snap.labels.get(post['person'], post['person'])}: {role}{when}"
 
 
-def _kept_facts(snap: Snapshot, filters: Filters) -> list[Fact]:
+def kept_facts(snap: Snapshot, filters: Filters) -> list[Fact]:
     """Facts passing the year and article filters; registry facts join later between kept nodes."""
     kept = []
     for fact in snap.facts:
@@ -350,7 +350,7 @@ def entities_graph(snap: Snapshot, filters: Filters = Filters()) -> nx.MultiDiGr
     _check_filters(snap, filters)
     kind_ok = (lambda e: snap.kinds.get(e) in filters.kinds) if filters.kinds else (lambda e: True)
     graph = nx.MultiDiGraph(projection="entities")
-    facts = [f for f in _kept_facts(snap, filters) if kind_ok(f.s) and kind_ok(f.o)]
+    facts = [f for f in kept_facts(snap, filters) if kind_ok(f.s) and kind_ok(f.o)]
     if filters.narrows_facts:
         nodes = {f.s for f in facts} | {f.o for f in facts}
     else:
@@ -408,7 +408,7 @@ def cooperation_graph(snap: Snapshot, filters: Filters = Filters()) -> nx.Graph:
     _check_filters(snap, filters)
     kinds = filters.kinds or DEFAULT_COOPERATION_KINDS
     involved: dict[str, dict[str, list[Fact]]] = defaultdict(lambda: defaultdict(list))
-    for fact in _kept_facts(snap, filters):
+    for fact in kept_facts(snap, filters):
         if (
             fact.p in ACTIVITY_RELATIONS
             and snap.kinds.get(fact.s) in kinds
