@@ -19,6 +19,7 @@ from kg.project import (
     ACTIVITY_KINDS,
     ACTIVITY_RELATIONS,
     DEFAULT_COOPERATION_KINDS,
+    NO_FILTERS,
     Filters,
     Hop,
     Snapshot,
@@ -95,7 +96,7 @@ def communities(graph: nx.Graph) -> list[list[str]]:
     return sorted((sorted(c) for c in found), key=lambda c: (-len(c), c))
 
 
-def coparticipation(snap: Snapshot, filters: Filters = Filters()) -> dict[str, dict[str, int]]:
+def coparticipation(snap: Snapshot, filters: Filters = NO_FILTERS) -> dict[str, dict[str, int]]:
     """For each pair of agents, the number of activities both took part in; the diagonal is
     each agent's own number of activities. Agents of filters.kinds (default: organisations)."""
     kinds = filters.kinds or DEFAULT_COOPERATION_KINDS
@@ -127,7 +128,7 @@ def matrix_csv(matrix: dict[str, dict[str, int]], labels: dict[str, str]) -> str
     return buf.getvalue()
 
 
-def timeline(snap: Snapshot, filters: Filters = Filters()) -> list[dict[str, Any]]:
+def timeline(snap: Snapshot, filters: Filters = NO_FILTERS) -> list[dict[str, Any]]:
     """Events in date order with where they were held, who organised, hosted or took part.
 
     An event without its own date takes its article's date, marked `date_from: article`."""

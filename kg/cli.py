@@ -137,3 +137,9 @@ def stats(store_path: Path) -> None:
 
 
 # Commands of other modules register here (one line each), in the order `kg --help` lists them.
+from kg.cli_view import analyze, export, path, view  # noqa: E402
+
+main.add_command(analyze)
+main.add_command(path)
+main.add_command(view)
+main.add_command(export)

@@ -26,6 +26,7 @@ def force_layout(
     iterations: int = 80,
     edge_length: float = EDGE_LENGTH,
     gravity_scale: float = 0.2,
+    spacing: float = 110.0,
 ) -> dict[Hashable, tuple[int, int]]:
     """Positions in pixels for `nodes` (default: all, in sorted order) of an (un)directed graph."""
     order = list(nodes) if nodes is not None else sorted(graph.nodes, key=str)
@@ -62,6 +63,12 @@ def force_layout(
         pos += disp * (np.minimum(length, temperature) / length)[:, None]
         temperature *= cooling
     pos -= pos.mean(axis=0)
+    # dense groups (a meeting where everyone met everyone) pull tight: spread the picture until
+    # the typical node has room for its label
+    nearest = cKDTree(pos).query(pos, k=2)[0][:, 1]
+    typical = float(np.median(nearest))
+    if 0 < typical < spacing:
+        pos *= spacing / typical
     pixels = np.rint(pos).astype(np.int64).tolist()
     return {node: (x, y) for node, (x, y) in zip(order, pixels, strict=True)}
 

@@ -155,6 +155,9 @@ class Filters:
         return self.year_from is not None or self.year_to is not None or bool(self.articles)
 
 
+NO_FILTERS = Filters()
+
+
 @dataclass(frozen=True)
 class Fact:
     """One entity-to-entity triple with where it was stated and the quotes supporting it."""
@@ -341,7 +344,7 @@ def kept_facts(snap: Snapshot, filters: Filters) -> list[Fact]:
     return kept
 
 
-def entities_graph(snap: Snapshot, filters: Filters = Filters()) -> nx.MultiDiGraph:
+def entities_graph(snap: Snapshot, filters: Filters = NO_FILTERS) -> nx.MultiDiGraph:
     """Every entity and every relation between two entities; one edge per (relation, pair).
 
     Edge attributes: relation, evidence (quote, article, title, date), articles, years.
@@ -385,21 +388,27 @@ def _annotate_nodes(graph: nx.Graph, snap: Snapshot) -> None:
     events: dict[str, set[str]] = defaultdict(set)
     years: dict[str, set[int]] = defaultdict(set)
     arts: dict[str, set[str]] = defaultdict(set)
+    quotes: dict[str, dict[tuple[str, str], dict[str, str]]] = defaultdict(dict)
     for u, v, data in graph.edges(data=True):
         for a, b in ((u, v), (v, u)):
             if snap.kinds.get(b) == "Event":
                 events[a].add(b)
             years[a].update(data.get("years", ()))
             arts[a].update(data.get("articles", ()))
+            for ev in data.get("evidence", ()):
+                quotes[a].setdefault((ev["article"], ev["quote"]), ev)
     for node, attrs in graph.nodes(data=True):
         if node in snap.dates and (y := _year(snap.dates[node])) is not None:
             years[node].add(y)
         attrs["events"] = sorted(snap.labels.get(e, e) for e in events[node])
         attrs["years"] = sorted(years[node])
         attrs["articles"] = sorted(arts[node])
+        # the sentences of the facts kept around the node; else where articles name it
+        if quotes[node]:
+            attrs["evidence"] = sorted(quotes[node].values(), key=_evidence_key)
 
 
-def cooperation_graph(snap: Snapshot, filters: Filters = Filters()) -> nx.Graph:
+def cooperation_graph(snap: Snapshot, filters: Filters = NO_FILTERS) -> nx.Graph:
     """Agents linked when they organised, hosted, attended, supported or funded the same activity.
 
     Kinds default to Organization. Edge weight is the number of shared activities; each edge
@@ -458,7 +467,7 @@ def cooperation_graph(snap: Snapshot, filters: Filters = Filters()) -> nx.Graph:
 
 
 def project(
-    store_or_snap: ox.Store | Snapshot, projection: str, filters: Filters = Filters()
+    store_or_snap: ox.Store | Snapshot, projection: str, filters: Filters = NO_FILTERS
 ) -> nx.Graph:
     """The named projection ('entities' or 'cooperation') under the filters."""
     snap = store_or_snap if isinstance(store_or_snap, Snapshot) else read_snapshot(store_or_snap)

@@ -106,7 +106,10 @@ def _suggest(entities: list[EntityName], key: str) -> str:
     for e in entities:
         for name in (e.entity_id, e.label, *e.names):
             choices.setdefault(_fold(name), f"{e.entity_id} ({e.label})")
-    found = process.extract(key, list(choices), scorer=fuzz.WRatio, limit=15, score_cutoff=60)
+    # WRatio's partial matching makes any one-letter text 'close' to everything: short text
+    # is compared whole
+    scorer = fuzz.WRatio if len(key) >= 4 else fuzz.QRatio
+    found = process.extract(key, list(choices), scorer=scorer, limit=15, score_cutoff=60)
     seen: list[str] = []
     for name, _score, _idx in found:
         shown = choices[name]
