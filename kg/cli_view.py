@@ -14,6 +14,7 @@ import click
 import networkx as nx
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from kg.project import PROJECTIONS, Filters, ProjectionError
 
@@ -196,12 +197,13 @@ def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> 
         markup=False,
     )
     note = f" (estimated from {sampled_k} sampled sources)" if sampled_k else ""
-    table = Table(title=f"Brokers and hubs: betweenness{note}, then neighbours")
-    for col in ("entity", "kind", "neighbours", "betweenness", "degree"):
-        table.add_column(col, justify="left" if col in ("entity", "kind") else "right")
+    table = Table(title=Text(f"Brokers and hubs: betweenness{note}, then neighbours"))
+    for col in ("entity", "id", "kind", "neighbours", "betweenness", "degree"):
+        table.add_column(col, justify="left" if col in ("entity", "id", "kind") else "right")
     for r in rows:
         table.add_row(
-            f"{r['label']} [{r['id']}]",
+            Text(r["label"]),
+            Text(r["id"]),
             r["kind"],
             str(r["neighbours"]),
             f"{r['betweenness']:.3f}",
@@ -212,20 +214,15 @@ def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> 
     table.add_column("#", justify="right")
     table.add_column("members")
     for i, group in enumerate(groups, 1):
-        table.add_row(str(i), "; ".join(label(n) for n in group))
+        table.add_row(str(i), Text("; ".join(label(n) for n in group)))
     out.print(table)
     table = Table(title="Timeline of events")
     for col in ("date", "event", "held in", "organised/hosted", "took part"):
         table.add_column(col)
     for e in events:
         when = e["date"] + (" (article)" if e["date_from"] == "article" else "")
-        table.add_row(
-            when or "undated",
-            e["label"],
-            "; ".join(e["held_in"]),
-            "; ".join(e["organised"]),
-            "; ".join(e["participants"]),
-        )
+        cells = (e["label"], *("; ".join(e[k]) for k in ("held_in", "organised", "participants")))
+        table.add_row(when or "undated", *(Text(c) for c in cells))
     out.print(table)
 
 
