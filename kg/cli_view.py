@@ -41,7 +41,8 @@ def _errors(func: Callable[..., Any]) -> Callable[..., Any]:
             console.print(f"error: {exc}", markup=False)
             sys.exit(1)
         except OSError as exc:
-            console.print(f"error: {exc.strerror or exc}: {exc.filename or ''}", markup=False)
+            where = f"{exc.filename}: " if exc.filename else ""
+            console.print(f"error: {where}{exc.strerror or exc}", markup=False)
             sys.exit(1)
 
     return wrapper
@@ -134,6 +135,16 @@ def _graph(store, projection: str, focus: str | None, depth: int, filters: Filte
     return snap, graph, focus_id
 
 
+def _write(output: Path, action: Callable[[], Any]) -> Any:
+    """Run a write, naming the output (not a temp file) when it fails."""
+    try:
+        return action()
+    except NotADirectoryError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
 def _id(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
 
@@ -173,7 +184,8 @@ def analyze(
     groups = communities(graph)
     events = timeline(snap, filters)
     if matrix is not None:
-        write_text(matrix, matrix_csv(coparticipation(snap, filters), snap.labels))
+        text = matrix_csv(coparticipation(snap, filters), snap.labels)
+        _write(matrix, lambda: write_text(matrix, text))
         console.print(f"wrote {matrix}", markup=False)
     label = lambda n: graph.nodes[n].get("label", n)  # noqa: E731
     if fmt == "json":
@@ -345,7 +357,7 @@ def view(
         cap=cap,
         size_by=size_by,
     )
-    write_text(output, html)
+    _write(output, lambda: write_text(output, html))
     console.print(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.2f} MB)", markup=False)
 
 
@@ -375,6 +387,6 @@ def export(
 
     filters = _filters(year_from, year_to, articles, kinds)
     _snap, graph, _focus = _graph(_open(store_path), projection, focus, depth, filters)
-    for written in write(graph, fmt, output):
+    for written in _write(output, lambda: write(graph, fmt, output)):
         console.print(f"wrote {written}", markup=False)
     console.print(f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges", markup=False)
