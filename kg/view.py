@@ -52,6 +52,7 @@ KIND_COLOURS = {
 }
 OTHER_COLOUR = "#999999"
 _MAX_LABEL = 48
+MAX_EVIDENCE = 30  # quotes listed per node or edge
 
 
 class ViewError(ValueError):
@@ -112,6 +113,33 @@ def _edge_title(attrs: dict[str, Any]) -> str:
     return "\n".join(x for x in lines if x)
 
 
+class _QuoteTable:
+    """Each evidence quote and article once; nodes and edges refer to them by index.
+
+    A node lists the quotes of the edges around it, so inlining them would repeat every quote
+    three times and swell a 2,000-node page past 5 MB."""
+
+    def __init__(self) -> None:
+        self.quotes: list[list[Any]] = []  # [quote, article index]
+        self.articles: list[list[str]] = []  # [id, title, date]
+        self._quote_ix: dict[tuple[str, str], int] = {}
+        self._article_ix: dict[str, int] = {}
+
+    def refs(self, evidence: list[dict[str, str]]) -> list[int]:
+        out = []
+        for ev in evidence:
+            art = ev.get("article", "")
+            if art not in self._article_ix:
+                self._article_ix[art] = len(self.articles)
+                self.articles.append([art, ev.get("title", ""), ev.get("date", "")])
+            key = (ev["quote"], art)
+            if key not in self._quote_ix:
+                self._quote_ix[key] = len(self.quotes)
+                self.quotes.append([ev["quote"], self._article_ix[art]])
+            out.append(self._quote_ix[key])
+        return out
+
+
 def build_network(
     graph: nx.Graph,
     *,
@@ -134,6 +162,7 @@ def build_network(
     positions = force_layout(sub, order)
     top = max((score.get(n, 0.0) for n in order), default=0.0) or 1.0
     net = Network(directed=graph.is_directed(), cdn_resources="in_line")
+    quotes = _QuoteTable()
     for node in order:
         attrs = graph.nodes[node]
         kind = attrs.get("kind", "Entity")
@@ -156,7 +185,7 @@ def build_network(
                 "events": attrs.get("events", []),
                 "years": attrs.get("years", []),
                 "date": attrs.get("date", ""),
-                "evidence": attrs.get("evidence", [])[:20],
+                "evidence": quotes.refs(attrs.get("evidence", [])[:MAX_EVIDENCE]),
                 "url": url or "",
                 "borderWidth": 4 if node == focus else 1,
             }
@@ -179,7 +208,7 @@ def build_network(
                 "events": data.get("events", []),
                 "years": data.get("years", []),
                 "relations": data.get("relations", []),
-                "evidence": data.get("evidence", [])[:20],
+                "evidence": quotes.refs(data.get("evidence", [])[:MAX_EVIDENCE]),
                 **({"arrows": "to"} if graph.is_directed() else {}),
             }
         )
@@ -191,6 +220,8 @@ def build_network(
         "left_out": graph.number_of_nodes() - len(order),
         "size_by": size_by,
         "cap": cap,
+        "quotes": quotes.quotes,
+        "articles": quotes.articles,
     }
     net.options = {
         "physics": {"enabled": False},
@@ -224,7 +255,9 @@ def render_network(net: Network, summary: dict[str, Any], title: str = "kg graph
         "nodes": nodes,
         "edges": edges,
         "options": json.loads(options),
-        "summary": summary,
+        "summary": {k: v for k, v in summary.items() if k not in ("quotes", "articles")},
+        "quotes": summary.get("quotes", []),
+        "articles": summary.get("articles", []),
         "legend": [[k, KIND_COLOURS.get(k, OTHER_COLOUR)] for k in kinds],
     }
     return env.get_template("view.html").render(

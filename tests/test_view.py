@@ -73,7 +73,8 @@ def test_nodes_carry_what_the_panel_shows(entities_html):
     kz = next(n for n in data["nodes"] if n["id"] == "kz-mvd")
     assert kz["kind"] == "Organization" and kz["names"] == ["МВД РК"]
     assert kz["years"] == [2011, 2015]
-    assert {e["title"] for e in kz["evidence"]} == {
+    titles = {data["articles"][data["quotes"][ix][1]][1] for ix in kz["evidence"]}
+    assert titles == {
         "UNODC workshop on co-operation",
         "OSCE supports co-operation between Kyrgyz agencies",
     }
@@ -95,6 +96,16 @@ def test_cap_keeps_the_most_central_and_says_what_it_left_out():
     assert all(e["from"] in kept and e["to"] in kept for e in net.edges)
     html = render_network(net, summary)
     assert _data(html)["summary"]["left_out"] == 26
+
+
+def test_quotes_are_stored_once(entities_html):
+    data = _data(entities_html)
+    quotes = [q[0] for q in data["quotes"]]
+    assert len(quotes) == len(set(quotes)) == 7  # seven facts, seven sentences
+    edge = next(e for e in data["edges"] if (e["from"], e["to"]) == ("unodc", "workshop-2011"))
+    assert [data["quotes"][ix][0] for ix in edge["evidence"]] == [
+        "UNODC organised a regional workshop"
+    ]
 
 
 def test_focus_view_is_the_ego_network(store):

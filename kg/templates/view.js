@@ -125,10 +125,11 @@
   function evidence(items) {
     if (!items || !items.length) return;
     panel.appendChild(el("h3", "Evidence"));
-    items.forEach(function (ev) {
-      var q = el("blockquote", ev.quote);
-      var where = ev.title || ev.article;
-      q.appendChild(el("cite", where + (ev.date ? " (" + ev.date + ")" : "")));
+    items.forEach(function (ix) {
+      var quote = data.quotes[ix], art = data.articles[quote[1]];
+      var q = el("blockquote", quote[0]);
+      var where = art[1] || art[0];
+      q.appendChild(el("cite", where + (art[2] ? " (" + art[2] + ")" : "")));
       panel.appendChild(q);
     });
   }
