@@ -53,6 +53,7 @@ KIND_COLOURS = {
 OTHER_COLOUR = "#999999"
 _MAX_LABEL = 48
 MAX_EVIDENCE = 30  # quotes listed per node or edge
+MAX_LIST = 50  # names, posts, events listed per node or edge
 
 
 class ViewError(ValueError):
@@ -88,6 +89,14 @@ def centrality(graph: nx.Graph, measure: str) -> dict[Any, float]:
         k = 500 if len(simple) > 3000 else None
         return nx.betweenness_centrality(simple, k=k, seed=7 if k else None)
     raise ViewError(f"cannot size by '{measure}'; choose {' or '.join(SIZE_BY)}")
+
+
+def _head(items: list[str]) -> list[str]:
+    """At most MAX_LIST items and a note of the rest: a hub's hundreds of events would
+    otherwise make up most of the page (the full lists are in `kg export`)."""
+    if len(items) <= MAX_LIST:
+        return list(items)
+    return [*items[:MAX_LIST], f"… and {len(items) - MAX_LIST} more"]
 
 
 def _short(label: str) -> str:
@@ -180,9 +189,9 @@ def build_network(
                 "shape": "dot",
                 "kind": kind,
                 "fullLabel": attrs.get("label", str(node)),
-                "names": attrs.get("names", []),
-                "posts": attrs.get("posts", []),
-                "events": attrs.get("events", []),
+                "names": _head(attrs.get("names", [])),
+                "posts": _head(attrs.get("posts", [])),
+                "events": _head(attrs.get("events", [])),
                 "years": attrs.get("years", []),
                 "date": attrs.get("date", ""),
                 "evidence": quotes.refs(attrs.get("evidence", [])[:MAX_EVIDENCE]),
@@ -205,9 +214,9 @@ def build_network(
                 "title": _edge_title(data),
                 "width": min(1 + weight, 8),
                 "relation": data.get("relation", ""),
-                "events": data.get("events", []),
+                "events": _head(data.get("events", [])),
                 "years": data.get("years", []),
-                "relations": data.get("relations", []),
+                "relations": _head(data.get("relations", [])),
                 "evidence": quotes.refs(data.get("evidence", [])[:MAX_EVIDENCE]),
                 **({"arrows": "to"} if graph.is_directed() else {}),
             }

@@ -206,3 +206,12 @@ def _check_page(browser, path: Path, data: dict, name: str) -> None:
     assert problems == []
     assert requested == [path.as_uri()]
     page.close()
+
+
+def test_long_lists_are_cut_with_a_note():
+    graph = nx.Graph()
+    events = [f"Event {i:02d}" for i in range(60)]
+    graph.add_node("hub", label="Hub", kind="Organization", events=events)
+    net, _ = build_network(graph)
+    shown = net.nodes[0]["events"]
+    assert shown[:50] == events[:50] and shown[50:] == ["… and 10 more"]
