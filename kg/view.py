@@ -272,13 +272,28 @@ def render_network(net: Network, summary: dict[str, Any], title: str = "kg graph
     return env.get_template("view.html").render(
         title=title,
         size_by=summary["size_by"],
-        script_hashes=Markup(" ".join(_csp_hash(x) for x in (script, app_script))),
+        csp=Markup(content_security_policy()),
         vis_script=Markup(script),
         app_script=Markup(app_script),
         vis_style=Markup(style),
         app_style=Markup(app_style),
         data=Markup(_json_for_script(data)),
     )
+
+
+def content_security_policy(frame_ancestors: bool = False) -> str:
+    """The page's policy: only its own two inline scripts run, nothing is fetched.
+
+    The page carries it in a <meta> tag (so it holds under file://); `kg serve` also sends it
+    as a header, where frame-ancestors is allowed."""
+    script, _style = _vis_bundle()
+    app_script = (resources.files("kg") / "templates" / "view.js").read_text("utf-8")
+    hashes = " ".join(_csp_hash(x) for x in (script, app_script))
+    policy = (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return policy + ("; frame-ancestors 'none'" if frame_ancestors else "")
 
 
 def _csp_hash(script: str) -> str:
