@@ -25,8 +25,9 @@ def force_layout(
     seed: int = 7,
     iterations: int = 80,
     edge_length: float = EDGE_LENGTH,
-    gravity_scale: float = 0.2,
+    gravity: float = 1.0,
     spacing: float = 110.0,
+    reach: float = 2.0,
 ) -> dict[Hashable, tuple[int, int]]:
     """Positions in pixels for `nodes` (default: all, in sorted order) of an (un)directed graph."""
     order = list(nodes) if nodes is not None else sorted(graph.nodes, key=str)
@@ -48,10 +49,9 @@ def force_layout(
     pos = rng.uniform(-side / 2, side / 2, size=(n, 2))
     temperature = side / 8
     cooling = (1.0 / 200.0) ** (1.0 / iterations)  # ends at 1/200 of the start
-    gravity = gravity_scale / math.sqrt(n)
     for _ in range(iterations):
         disp = np.zeros_like(pos)
-        close = cKDTree(pos).query_pairs(r=2 * k, output_type="ndarray")
+        close = cKDTree(pos).query_pairs(r=reach * k, output_type="ndarray")
         if len(close):
             _push(disp, pos, close[:, 0], close[:, 1], lambda d: k * k / d)
         _far_repulsion(disp, pos, k)
@@ -68,7 +68,7 @@ def force_layout(
     nearest = cKDTree(pos).query(pos, k=2)[0][:, 1]
     typical = float(np.median(nearest))
     if 0 < typical < spacing:
-        pos *= spacing / typical
+        pos *= min(spacing / typical, 3.0)
     pixels = np.rint(pos).astype(np.int64).tolist()
     return {node: (x, y) for node, (x, y) in zip(order, pixels, strict=True)}
 
