@@ -198,7 +198,7 @@ def analyze(
             "communities": [[{"id": n, "label": label(n)} for n in c] for c in groups],
             "timeline": events,
         }
-        out.print_json(json.dumps(report, ensure_ascii=False))
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     _print_report(graph, projection, rows[:top], groups, events, between.sampled_k, label)
 
@@ -269,7 +269,7 @@ def path(
     chains = shortest_chains(graph, a, b, limit=limit, evidenced_only=not registry_links)
     data = chains_as_data(graph, chains)
     if fmt == "json":
-        out.print_json(json.dumps(data, ensure_ascii=False))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         _print_chains(graph, a, b, data)
     if not chains:

@@ -23,7 +23,7 @@ def force_layout(
     graph: nx.Graph,
     nodes: Sequence[Hashable] | None = None,
     seed: int = 7,
-    iterations: int = 80,
+    iterations: int = 60,
     edge_length: float = EDGE_LENGTH,
     gravity: float = 1.0,
     spacing: float = 110.0,
@@ -58,7 +58,7 @@ def force_layout(
         if len(edges):
             _push(disp, pos, edges[:, 0], edges[:, 1], lambda d: -(d * d) / k)
         disp -= gravity * pos
-        length = np.linalg.norm(disp, axis=1)
+        length = np.hypot(disp[:, 0], disp[:, 1])
         length[length == 0] = 1.0
         pos += disp * (np.minimum(length, temperature) / length)[:, None]
         temperature *= cooling
@@ -107,7 +107,7 @@ def _far_repulsion(disp: np.ndarray, pos: np.ndarray, k: float, cells: int = 12)
 def _push(disp: np.ndarray, pos: np.ndarray, i: np.ndarray, j: np.ndarray, force) -> None:
     """Add force(distance) along i->j to i and its opposite to j (positive pushes apart)."""
     delta = pos[i] - pos[j]
-    dist = np.maximum(np.linalg.norm(delta, axis=1), 0.01)
+    dist = np.maximum(np.hypot(delta[:, 0], delta[:, 1]), 0.01)
     vec = delta * (force(dist) / dist)[:, None]
     n = len(pos)
     for axis in (0, 1):
