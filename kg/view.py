@@ -25,6 +25,7 @@ import pyoxigraph as ox
 from markupsafe import Markup
 from pyvis.network import Network
 
+from kg.analyze import betweenness
 from kg.layout import force_layout
 from kg.project import Filters, ego_graph, project, read_snapshot
 from kg.resolve import resolve_entity
@@ -81,13 +82,12 @@ def _json_for_script(data: Any) -> str:
 
 
 def centrality(graph: nx.Graph, measure: str) -> dict[Any, float]:
-    """Degree (normalised) or betweenness, sampled with a fixed seed above 3,000 nodes."""
-    simple = nx.Graph(graph.to_undirected(as_view=True)) if graph.is_directed() else graph
+    """Degree (normalised) or betweenness (sampled above a size, as `kg analyze` does)."""
     if measure == "degree":
+        simple = nx.Graph(graph.to_undirected(as_view=True)) if graph.is_directed() else graph
         return nx.degree_centrality(simple) if len(simple) > 1 else dict.fromkeys(simple, 0.0)
     if measure == "betweenness":
-        k = 500 if len(simple) > 3000 else None
-        return nx.betweenness_centrality(simple, k=k, seed=7 if k else None)
+        return betweenness(graph).scores
     raise ViewError(f"cannot size by '{measure}'; choose {' or '.join(SIZE_BY)}")
 
 

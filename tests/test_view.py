@@ -215,3 +215,13 @@ def test_long_lists_are_cut_with_a_note():
     net, _ = build_network(graph)
     shown = net.nodes[0]["events"]
     assert shown[:50] == events[:50] and shown[50:] == ["… and 10 more"]
+
+
+def test_size_by_betweenness_keeps_the_broker():
+    graph = nx.Graph([("a", "broker"), ("broker", "c"), ("c", "d"), ("a", "e"), ("e", "f")])
+    graph.add_edges_from([("x", "y"), ("y", "z")])
+    net, summary = build_network(graph, cap=1, size_by="betweenness")
+    assert [n["id"] for n in net.nodes] in (["a"], ["broker"])  # both lie on 6 shortest paths
+    assert summary["size_by"] == "betweenness"
+    net, _ = build_network(nx.Graph([("a", "b"), ("b", "c")]), cap=1, size_by="betweenness")
+    assert [n["id"] for n in net.nodes] == ["b"]
