@@ -179,6 +179,16 @@ def _check_page(browser, path: Path, data: dict, name: str) -> None:
     if name == "small":
         page.fill("#kg-search", "бишкек")  # the label is 'Бишкек'
         assert page.inner_text("#kg-results").strip() == "Бишкек"
+        # hovering shows the title as text, never as HTML
+        box = page.locator("#kg-graph").bounding_box()
+        spot = page.evaluate(
+            "(() => { const p = kgNetwork.getPosition('evil-ngo');"
+            " return kgNetwork.canvasToDOM(p); })()"
+        )
+        page.mouse.move(box["x"] + spot["x"], box["y"] + spot["y"])
+        page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+        assert XSS in page.inner_text("div.vis-tooltip")
+        assert page.locator("div.vis-tooltip img").count() == 0
         page.fill("#kg-search", "<img")
         page.click("#kg-results button")
         details = page.inner_text("#kg-details")
