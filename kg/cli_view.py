@@ -325,6 +325,7 @@ def _print_chains(graph: nx.Graph, a: str, b: str, data: list[list[dict[str, Any
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("build/graph.html"),
     show_default=True,
+    help="The HTML file to write (replaced atomically).",
 )
 @_errors
 def view(

@@ -236,3 +236,31 @@ def test_size_by_betweenness_keeps_the_broker():
     assert summary["size_by"] == "betweenness"
     net, _ = build_network(graph, cap=1, size_by="degree")
     assert [n["id"] for n in net.nodes] == ["a1"]  # degree 3, ahead of b1 by name
+
+
+def test_html_does_not_depend_on_the_hash_seed(entities_html):
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, sys; sys.path.insert(0, 'tests');"
+        "from view_graph import make_store; from kg.view import render_view_html;"
+        "html = render_view_html(make_store(), projection='entities',"
+        " entity_url=lambda iri: '/entity?iri=' + iri);"
+        "print(hashlib.sha256(html.encode()).hexdigest())"
+    )
+    root = Path(__file__).resolve().parent.parent
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert digests == {hashlib.sha256(entities_html.encode()).hexdigest()}
