@@ -10,13 +10,11 @@ so the page draws at once. Article text reaches the page only as JSON inside a
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -61,6 +59,7 @@ class ViewError(ValueError):
     """The view cannot be made as asked."""
 
 
+@functools.cache
 def _vis_bundle() -> tuple[str, str]:
     """vis-network's script and stylesheet as shipped inside the pyvis wheel."""
     lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
@@ -281,6 +280,7 @@ def render_network(net: Network, summary: dict[str, Any], title: str = "kg graph
     )
 
 
+@functools.cache
 def content_security_policy(frame_ancestors: bool = False) -> str:
     """The page's policy: only its own two inline scripts run, nothing is fetched.
 
@@ -332,16 +332,3 @@ def render_view_html(
         span = f", {year_from or '…'}–{year_to or '…'}"
     title = f"kg: {projection}{' around ' + focus_id if focus_id else ''}{span}"
     return render_network(net, summary, title)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write beside the target and rename, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
