@@ -210,8 +210,12 @@ def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> 
     )
     note = f" (estimated from {sampled_k} sampled sources)" if sampled_k else ""
     table = Table(title=Text(f"Brokers and hubs: betweenness{note}, then neighbours"))
-    for col in ("entity", "id", "kind", "neighbours", "betweenness", "degree"):
-        table.add_column(col, justify="left" if col in ("entity", "id", "kind") else "right")
+    id_width = min(max((len(r["id"]) for r in rows), default=2), 44)
+    table.add_column("entity", ratio=1)
+    table.add_column("id", min_width=id_width, overflow="fold")  # ids are typed back: never cut
+    table.add_column("kind")
+    for col in ("neighbours", "betweenness", "degree"):
+        table.add_column(col, justify="right")
     for r in rows:
         table.add_row(
             Text(r["label"]),
