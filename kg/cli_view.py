@@ -256,9 +256,24 @@ def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> 
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
+@click.option(
+    "--html",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the chains as an offline graph page (as `kg view` does).",
+)
 @_errors
 def path(
-    source, target, store_path, year_from, year_to, articles, kinds, limit, registry_links, fmt
+    source,
+    target,
+    store_path,
+    year_from,
+    year_to,
+    articles,
+    kinds,
+    limit,
+    registry_links,
+    fmt,
+    html,
 ) -> None:
     """Shortest chains between two entities (id, label or alias), with the evidence of every hop."""
     from kg.analyze import chains_as_data
@@ -272,6 +287,15 @@ def path(
     graph = entities_graph(read_snapshot(store), filters)
     chains = shortest_chains(graph, a, b, limit=limit, evidenced_only=not registry_links)
     data = chains_as_data(graph, chains)
+    if html is not None and chains:
+        from kg.atomic import write_text
+        from kg.project import chains_graph
+        from kg.view import build_network, render_network
+
+        net, summary = build_network(chains_graph(graph, chains), focus=a)
+        page = render_network(net, summary, f"kg: chains from {a} to {b}")
+        _write(html, lambda: write_text(html, page))
+        console.print(f"wrote {html}", markup=False)
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:

@@ -543,3 +543,16 @@ def shortest_chains(
             hops.append(Hop(a, b, tuple(facts)))
         chains.append(hops)
     return chains
+
+
+def chains_graph(graph: nx.MultiDiGraph, chains: list[list[Hop]]) -> nx.MultiDiGraph:
+    """The entities and facts along the chains only, to draw or export them."""
+    sub = nx.MultiDiGraph(projection="path")
+    for chain in chains:
+        for hop in chain:
+            for end in (hop.source, hop.target):
+                sub.add_node(end, **graph.nodes[end])
+            for fact in hop.facts:
+                u, v, key = fact["subject"], fact["object"], fact["relation"]
+                sub.add_edge(u, v, key=key, **graph.edges[u, v, key])
+    return sub

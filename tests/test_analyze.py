@@ -144,3 +144,13 @@ def test_cli_missing_store(tmp_path):
     result = CliRunner().invoke(main, ["analyze", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert "run `kg build` first" in result.stderr
+
+
+def test_cli_path_html(seed_build, tmp_path):
+    out = tmp_path / "chains.html"
+    args = ["path", "kz-interior-ministry", "kg-state-migration-service", "--html", str(out)]
+    result = CliRunner().invoke(main, [*args, "--store", str(seed_build / "store")])
+    assert result.exit_code == 0, result.output
+    page = out.read_text("utf-8")
+    assert '"focus":"kz-interior-ministry"' in page
+    assert "almaty-workshop-2011" in page

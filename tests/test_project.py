@@ -155,3 +155,15 @@ def test_projection_is_deterministic(small):
     a, b = cooperation_graph(small), cooperation_graph(read_snapshot(make_store()))
     assert list(a.nodes(data=True)) == list(b.nodes(data=True))
     assert list(a.edges(data=True)) == list(b.edges(data=True))
+
+
+def test_chains_graph_holds_only_the_chain(seeds):
+    from kg.project import chains_graph
+
+    graph = entities_graph(seeds)
+    chains = shortest_chains(graph, "kz-interior-ministry", "kg-state-migration-service")
+    sub = chains_graph(graph, chains)
+    on_chains = {n for chain in chains for hop in chain for n in (hop.source, hop.target)}
+    assert set(sub) == on_chains
+    assert sub.number_of_edges() == sum(len(h.facts) for c in chains for h in c)
+    assert all(d["evidence"] for *_, d in sub.edges(data=True))
