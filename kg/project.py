@@ -452,18 +452,20 @@ def cooperation_graph(snap: Snapshot, filters: Filters = NO_FILTERS) -> nx.Graph
             ),
             years=years,
             articles=sorted({f.article for f in facts if f.article}),
-            evidence=sorted(
-                {tuple(snap.evidence(q, f.article).items()) for f in facts for q in f.quotes},
-            ),
+            evidence=_unique_evidence(snap, facts),
         )
-        graph.edges[a, b]["evidence"] = [dict(e) for e in graph.edges[a, b]["evidence"]]
-        graph.edges[a, b]["evidence"].sort(key=_evidence_key)
     _annotate_nodes(graph, snap)
     for node, attrs in graph.nodes(data=True):
         attrs["events"] = sorted(
             {e for _, _, d in graph.edges(node, data=True) for e in d["events"]}
         )
     return graph
+
+
+def _unique_evidence(snap: Snapshot, facts: list[Fact]) -> list[dict[str, str]]:
+    """Each (article, quote) once, in date order: both sides of a pair often cite one sentence."""
+    found = {(f.article, q): snap.evidence(q, f.article) for f in facts for q in f.quotes}
+    return sorted(found.values(), key=_evidence_key)
 
 
 def project(
