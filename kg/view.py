@@ -271,6 +271,7 @@ def render_network(net: Network, summary: dict[str, Any], title: str = "kg graph
     return env.get_template("view.html").render(
         title=title,
         size_by=summary["size_by"],
+        linked=any(n.get("url") for n in nodes),
         csp=Markup(content_security_policy()),
         vis_script=Markup(script),
         app_script=Markup(app_script),

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from starlette.testclient import TestClient
 
 from kg.server import Settings, create_app
+
+_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
@@ -55,3 +65,64 @@ def test_graph_bad_parameters(client, params, status, message):
     response = client.get("/graph", params=params)
     assert response.status_code == status
     assert message in response.text
+
+
+@pytest.mark.server
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs /usr/bin/chromium")
+def test_served_graph_in_chromium_links_to_entity_pages(seed_build):
+    """Served with its CSP header the page still runs, and a double-click opens the entity."""
+    import socket
+    import threading
+    import time
+    from types import SimpleNamespace
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from kg.view_web import graph_page
+
+    async def entity(request):
+        return PlainTextResponse("entity " + request.path_params["id"])
+
+    app = Starlette(routes=[Route("/graph", graph_page), Route("/entity/{id}", entity)])
+    app.state.service = SimpleNamespace(settings=Settings(store_path=seed_build / "store"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=_ARGS)
+            try:
+                page = browser.new_page()
+                problems: list[str] = []
+                page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+                page.on("pageerror", lambda e: problems.append(str(e)))
+                page.route(
+                    "**/*",
+                    lambda r: r.continue_() if r.request.url.startswith(base) else r.abort(),
+                )
+                page.goto(f"{base}/graph?focus=unodc&projection=entities")
+                page.wait_for_function("document.body.dataset.ready === '1'", timeout=30_000)
+                assert page.evaluate("kgNetwork.getSelectedNodes()") == ["unodc"]
+                box = page.locator("#kg-graph").bounding_box()
+                spot = page.evaluate("kgNetwork.canvasToDOM(kgNetwork.getPosition('unodc'))")
+                page.mouse.dblclick(box["x"] + spot["x"], box["y"] + spot["y"])
+                page.wait_for_url(f"{base}/entity/unodc", timeout=10_000)
+                assert page.inner_text("body") == "entity unodc"
+                assert problems == []
+            finally:
+                browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -161,6 +161,10 @@
     list("Years", e.years.length ? [e.years.join(", ")] : []);
     evidence(e.evidence);
   }
+  network.on("doubleClick", function (p) {
+    var n = p.nodes.length ? byId[p.nodes[0]] : null;
+    if (n && n.url && /^(\/|https?:)/.test(n.url)) window.location.href = n.url;
+  });
   network.on("click", function (p) {
     if (p.nodes.length) showNode(p.nodes[0]);
     else if (p.edges.length) showEdge(p.edges[0]);
