@@ -18,13 +18,12 @@ _NAMES_QUERY = """
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 PREFIX kg: <https://kg.invalid/ns#>
-SELECT DISTINCT ?e ?label ?name WHERE {
+SELECT DISTINCT ?e ?label ?name ?mention WHERE {
   ?e rdfs:label ?label .
   FILTER(STRSTARTS(STR(?e), "https://kg.invalid/id/"))
   OPTIONAL {
-    { ?e skos:altLabel ?name }
-    UNION { ?e kg:nameRecord/kg:name ?name }
-    UNION { ?m kg:mentionOf ?e ; kg:name ?name }
+    { ?e skos:altLabel ?name } UNION { ?e kg:nameRecord/kg:name ?name }
+    UNION { ?m kg:mentionOf ?e ; kg:name ?mention }
   }
 }
 """
@@ -41,7 +40,8 @@ class EntityName:
     iri: str
     entity_id: str
     label: str
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # registry aliases and names over time
+    mentions: tuple[str, ...] = ()  # how articles wrote it: too local to resolve by, suggested
 
 
 def _fold(text: str) -> str:
@@ -53,21 +53,34 @@ def entity_names(store: ox.Store) -> list[EntityName]:
     """Every entity with its label and other names, sorted by id."""
     labels: dict[str, str] = {}
     names: dict[str, set[str]] = {}
+    mentions: dict[str, set[str]] = {}
     for row in store.query(_NAMES_QUERY, use_default_graph_as_union=True):
         iri = row["e"].value
         labels.setdefault(iri, row["label"].value)
-        bucket = names.setdefault(iri, set())
+        names.setdefault(iri, set())
+        mentions.setdefault(iri, set())
         if row["name"] is not None:
-            bucket.add(row["name"].value)
+            names[iri].add(row["name"].value)
+        if row["mention"] is not None:
+            mentions[iri].add(row["mention"].value)
     prefix = f"{BASE}id/"
     return [
-        EntityName(iri, iri[len(prefix) :], labels[iri], tuple(sorted(names[iri])))
+        EntityName(
+            iri,
+            iri[len(prefix) :],
+            labels[iri],
+            tuple(sorted(names[iri])),
+            tuple(sorted(mentions[iri] - names[iri] - {labels[iri]})),
+        )
         for iri in sorted(labels)
     ]
 
 
 def resolve_entity(store: ox.Store, text: str) -> str:
     """The IRI of the one entity whose id, IRI, label or alias is `text` (case-insensitive).
+
+    How a single article wrote a name ("the Interior Ministry") is not enough to resolve by:
+    such names are offered as suggestions only.
 
     Raises ResolveError listing the candidates when several entities share the name, or the
     closest names when none matches.
@@ -97,6 +110,13 @@ def resolve_in(entities: list[EntityName], text: str) -> str:
     if hits:
         listing = "; ".join(f"{e.entity_id} ({e.label})" for e in hits)
         raise ResolveError(f"'{text}' is ambiguous: it names {listing}. Use an id.")
+    written = [e for e in entities if any(_fold(n) == key for n in e.mentions)]
+    if written:
+        listing = "; ".join(f"{e.entity_id} ({e.label})" for e in written)
+        raise ResolveError(
+            f"'{text}' is not a name in the registry, only how articles write {listing}. "
+            "Use the id or the full name."
+        )
     raise ResolveError(f"no entity is called '{text}'." + _suggest(entities, key))
 
 
@@ -104,7 +124,7 @@ def _suggest(entities: list[EntityName], key: str) -> str:
     """' Did you mean: …?' with up to five close names, or '' when nothing is close."""
     choices: dict[str, str] = {}
     for e in entities:
-        for name in (e.entity_id, e.label, *e.names):
+        for name in (e.entity_id, e.label, *e.names, *e.mentions):
             choices.setdefault(_fold(name), f"{e.entity_id} ({e.label})")
     # WRatio's partial matching makes any one-letter text 'close' to everything: short text
     # is compared whole

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from view_graph import make_store
 
-from kg.resolve import ResolveError, entity_names, resolve_entity, resolve_in
+from kg.resolve import EntityName, ResolveError, entity_names, resolve_entity, resolve_in
 from kg.vocab import entity_iri
 
 
@@ -60,3 +60,16 @@ def test_unknown_short_text_suggests_nothing_silly(store):
 def test_empty_text_is_an_error(store):
     with pytest.raises(ResolveError):
         resolve_in(entity_names(store), "   ")
+
+
+def test_a_name_only_an_article_uses_is_not_resolved_but_explained():
+    entities = [
+        EntityName(
+            entity_iri("kz-mvd"), "kz-mvd", "Interior Ministry of Kazakhstan", (), ("the Ministry",)
+        ),
+        EntityName(entity_iri("kg-mvd"), "kg-mvd", "Interior Ministry of Kyrgyzstan", (), ()),
+    ]
+    with pytest.raises(ResolveError) as err:
+        resolve_in(entities, "The Ministry")
+    assert "only how articles write kz-mvd" in str(err.value)
+    assert resolve_in(entities, "interior ministry of kyrgyzstan") == entity_iri("kg-mvd")
