@@ -137,3 +137,8 @@ def stats(store_path: Path) -> None:
 
 
 # Commands of other modules register here (one line each), in the order `kg --help` lists them.
+from kg.cli_curate import add, diff, suggest  # noqa: E402
+
+main.add_command(add)
+main.add_command(suggest)
+main.add_command(diff)

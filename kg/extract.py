@@ -247,7 +247,9 @@ class DateMention:
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Words, numbers and marks with absolute offsets."""
-    return [Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN_RE.finditer(text)]
+    return [
+        Token(m.group(), m.start() + offset, m.end() + offset) for m in _TOKEN_RE.finditer(text)
+    ]
 
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[“\"‘(]?[A-Z0-9])")
@@ -266,7 +268,7 @@ def sentences(text: str) -> list[Sentence]:
                 continue
             cuts.append(m)
         for m in cuts:
-            seg = line[start : m.start() + (len(m.group()) - len(m.group().lstrip("”\"’")))]
+            seg = line[start : m.start() + (len(m.group()) - len(m.group().lstrip('”"’')))]
             seg_end = start + len(seg.rstrip())
             _add(out, text, pos + start, pos + seg_end)
             start = m.end()
@@ -279,7 +281,9 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     if end > start:
-        out.append(Sentence(start, end, text[start:end], tokenize(text[start:end], start), len(out)))
+        out.append(
+            Sentence(start, end, text[start:end], tokenize(text[start:end], start), len(out))
+        )
 
 
 # ---------------------------------------------------------------- dates
@@ -475,7 +479,11 @@ def _head_kind(words: list[str]) -> tuple[str | None, int]:
             if w == "plan" and idx > 0 and words[idx - 1].lower() != "action":
                 return "Programme", idx
             return KIND_HEADS[w], idx
-        if w in ("day", "week") and idx > 0 and words[idx - 1].lower() in ("world", "international"):
+        if (
+            w in ("day", "week")
+            and idx > 0
+            and words[idx - 1].lower() in ("world", "international")
+        ):
             return "EventSeries", idx
         if w in TITLE_WORDS:
             return "Title", idx
@@ -503,7 +511,9 @@ def classify(run: list[Token], text: str, sent: Sentence) -> list[Mention]:
     first = re.match(r"([A-Z]{2,})-[a-z]", run[0].text)
     if first:  # "OSCE-established Platform": the acronym is a name, the rest goes on
         t0 = run[0]
-        out.append(_mk("Organization", [Token(first[1], t0.start, t0.start + len(first[1]))], text, sent))
+        out.append(
+            _mk("Organization", [Token(first[1], t0.start, t0.start + len(first[1]))], text, sent)
+        )
         return out + classify(run[1:], text, sent)
     words = [t.text for t in run]
     # Country names, adjectives and possessives opening the run.
@@ -697,9 +707,7 @@ def _resolve_context(text: str, sents: list[Sentence], mentions: list[Mention]) 
             ):
                 if (
                     before.rstrip().endswith((",", "and"))
-                    and not any(
-                        c.kind == "City" and 0 <= m.start - c.end <= 14 for c in out[-3:]
-                    )
+                    and not any(c.kind == "City" and 0 <= m.start - c.end <= 14 for c in out[-3:])
                     and m.name not in cities
                 ):
                     continue
@@ -727,7 +735,9 @@ def _person_context(text: str, m: Mention) -> bool:
     """A name next to a speech verb, an appositive title, or 'according to'."""
     before = text[max(0, m.start - 120) : m.start]
     after = text[m.end : m.end + 160]
-    if re.search(rf"(?:{SPEECH_VERBS})\s+$", before) or re.match(rf"^\s+(?:{SPEECH_VERBS})\b", after):
+    if re.search(rf"(?:{SPEECH_VERBS})\s+$", before) or re.match(
+        rf"^\s+(?:{SPEECH_VERBS})\b", after
+    ):
         return True
     if re.search(r"(?:according to|by|from)\s+$", before, re.I) and after.startswith(","):
         return True

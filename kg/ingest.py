@@ -126,8 +126,7 @@ def html_to_text(html: str) -> tuple[str, str]:
         _flush(paragraphs, buf)
     h1_text = _collapse(h1.text(deep=True)) if h1 else ""
     # Prefer the headline: <title> often carries the site's name ("Headline | Site").
-    if h1_text and (not title or h1_text in title):
-        title = h1_text
+    title = h1_text or title
     if paragraphs and paragraphs[0] == title:
         paragraphs = paragraphs[1:]
     return title, "\n".join(paragraphs)

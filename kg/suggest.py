@@ -1,0 +1,668 @@
+"""`kg suggest`: draft a curation file for one article, every item marked for review.
+
+The rules of kg.extract and kg.extract_events find names, events, posts, quotes and claims;
+this module decides which registry entity each name is (rapidfuzz over every name, alias and
+name other articles used, with the score), proposes new entities for the rest, flags the
+names it cannot decide (close to two entries; a bare "Interior Ministry"), and writes the
+draft as YAML in the format of docs/curation-format.md, quoted so YAML 1.1 cannot misread it.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from kg import models
+from kg.atomic import write_text
+from kg.curation import load_project
+from kg.extract import (
+    DateMention,
+    Mention,
+    article_date,
+    find_dates,
+    find_mentions,
+    sentences,
+)
+from kg.extract_events import (
+    EventDraft,
+    Span,
+    find_claims,
+    find_events,
+    find_posts,
+    find_quotes,
+)
+from kg.extract_places import country_by_code, lookup_country
+from kg.problems import CurationError
+
+MATCH_CUTOFF = 88.0  # below this a name is a new entity, with the closest entry in its note
+AMBIGUITY_MARGIN = 4.0  # two entries within this many points of each other: ambiguous
+INITIATIVES = {"Programme", "ActionPlan", "Campaign", "Platform", "Mechanism"}
+INSTRUMENTS = {"Law", "Agreement", "Document"}
+_STOP = {"the", "of", "on", "for", "in", "and", "against", "under", "a", "an"}
+
+
+class SuggestError(Exception):
+    """The draft cannot be written; the message says why."""
+
+
+@dataclass
+class Known:
+    """A registry entity with every name it is known by."""
+
+    id: str
+    kind: str
+    names: list[str]
+    iso: str | None  # the ISO code of the country it belongs to (or is)
+    norms: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Resolved:
+    """What a mention was decided to be: a known id (with score) or a new entity."""
+
+    id: str
+    known: bool
+    score: float = 100.0
+    matched: str = ""
+    note: str | None = None
+
+
+# ---------------------------------------------------------------- names
+
+
+def norm(name: str) -> str:
+    """Comparable form of a name: case, quotes, hyphens, possessives, articles and countries."""
+    s = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
+    s = re.sub(r"'s\b", "", s)
+    words = []
+    for w in re.split(r"[\s\-,.()']+", s):
+        if not w or w.lower() in _STOP:
+            continue
+        if lookup_country(w) is not None:
+            continue
+        words.append(w.lower())
+    return " ".join(words)
+
+
+def name_country(name: str) -> str | None:
+    """ISO code of a country named or qualified in a name ('Kyrgyz Interior Ministry')."""
+    for m in re.finditer(r"[A-Z][\w’'.-]*(?: [A-Z][\w’'-]*)*", name):
+        words = m.group().split()
+        for i in range(len(words)):
+            for j in range(len(words), i, -1):
+                hit = lookup_country(" ".join(words[i:j]))
+                if hit is not None:
+                    return hit[0].alpha2
+    return None
+
+
+def slug(text: str) -> str:
+    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    return re.sub(r"-{2,}", "-", s)[:60].strip("-") or "entity"
+
+
+def _compatible(kind: str, known: str) -> bool:
+    if kind == known:
+        return True
+    groups = [INITIATIVES, INSTRUMENTS, {"Organization", "Group"}, {"City", "Region"}]
+    return any(kind in g and known in g for g in groups)
+
+
+# ---------------------------------------------------------------- the registry
+
+
+def load_known(root: Path, article_id: str) -> tuple[list[Known], set[str]]:
+    """Registry entities and the names other articles use for them (not this article's own)."""
+    curated = {p.stem for p in (root / "seeds" / "curation").glob("*.yaml")}
+    try:
+        cur = load_project(root, include_drafts=True, only=curated - {article_id})
+    except CurationError as exc:
+        lines = "\n".join(str(p) for p in exc.problems[:20])
+        raise SuggestError(
+            f"the project's curation has problems; fix them first (`kg check`):\n{lines}"
+        ) from None
+    used = set(cur.entities)
+    extra: dict[str, list[str]] = defaultdict(list)
+    for art in cur.articles:
+        for eid, name, _ in art.names:
+            extra[eid].append(name)
+    iso_of = {e.id: e.iso for e in cur.entities.values() if e.iso}
+    known = []
+    for eid, e in sorted(cur.entities.items()):
+        if cur.origin.get(eid) == article_id:
+            continue  # the article's own entities would be the answer, not a suggestion
+        names = [e.name, *e.aliases, *(n.name for n in e.names), *extra[eid]]
+        names = list(dict.fromkeys(names))
+        iso = e.iso or (iso_of.get(e.country) if e.country else None) or None
+        if iso is None and e.kind not in ("Country",):
+            iso = next((c for n in names if (c := name_country(n))), None)
+        k = Known(eid, e.kind, names, iso)
+        k.norms = [norm(n) for n in names]
+        known.append(k)
+    return known, used
+
+
+def match_known(
+    name: str, kind: str, country: str | None, known: list[Known]
+) -> list[tuple[Known, float, str]]:
+    """Registry entries this name may be, best first, each with its score and matched name."""
+    out = []
+    acronym = name.isupper() and " " not in name
+    q = norm(name)
+    for k in known:
+        if not _compatible(kind, k.kind):
+            continue
+        if country and k.iso and country != k.iso:
+            continue  # the Kazakh Interior Ministry is not the Kyrgyz one
+        best, best_name = 0.0, ""
+        for n, kn in zip(k.names, k.norms, strict=True):
+            if acronym or (n.isupper() and " " not in n):
+                score = 100.0 if n == name else 0.0
+            elif not q or not kn:
+                score = 100.0 if n.lower() == name.lower() else 0.0
+            else:
+                score = fuzz.token_sort_ratio(q, kn)
+                if kind == "Person" and q.split()[-1:] == kn.split()[-1:] and len(q.split()) == 1:
+                    score = max(score, 90.0)  # "Shin" after "Galina Shin"
+            if score > best:
+                best, best_name = score, n
+        if best >= MATCH_CUTOFF - 20:
+            out.append((k, best, best_name))
+    out.sort(key=lambda x: (-x[1], x[0].id))
+    return out
+
+
+# ---------------------------------------------------------------- the draft
+
+
+@dataclass
+class Draft:
+    """Everything `kg suggest` proposes for one article, ready to render as YAML."""
+
+    article_id: str
+    article: dict[str, Any]
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    names: dict[str, list[str]] = field(default_factory=dict)
+    name_notes: dict[str, str] = field(default_factory=dict)
+    facts: list[dict[str, Any]] = field(default_factory=list)
+    posts: list[dict[str, Any]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+
+
+class _Builder:
+    def __init__(self, text: str, known: list[Known], used: set[str]):
+        self.text = text
+        self.known = known
+        self.used = set(used)
+        self.entities: dict[str, dict[str, Any]] = {}
+        self.names: dict[str, list[str]] = defaultdict(list)
+        self.notes: dict[str, str] = {}
+        self.resolved: dict[int, Resolved] = {}
+        self.by_norm: dict[tuple[str, str], str] = {}
+
+    def new_id(self, base: str) -> str:
+        base = slug(base)
+        candidate, n = base, 2
+        while candidate in self.used:
+            candidate, n = f"{base}-{n}", n + 1
+        self.used.add(candidate)
+        return candidate
+
+    def add_name(self, eid: str, name: str) -> None:
+        if name and name in self.text and name not in self.names[eid]:
+            self.names[eid].append(name)
+
+    def new_entity(
+        self, kind: str, name: str, note: str, base: str | None = None, **kw: Any
+    ) -> str:
+        eid = self.new_id(base or name)
+        item = {"id": eid, "kind": kind, "name": name}
+        item.update({k: v for k, v in kw.items() if v})
+        item["suggested"] = True
+        item["note"] = note
+        self.entities[eid] = item
+        return eid
+
+    def country(self, iso: str) -> str:
+        """The entity id of a country: the registry's, else a new one (once)."""
+        for k in self.known:
+            if k.kind == "Country" and k.iso == iso:
+                return k.id
+        key = ("Country", iso)
+        if key not in self.by_norm:
+            c = country_by_code(iso)
+            self.by_norm[key] = self.new_entity(
+                "Country", c.name, f"country {c.name} (ISO {iso}) from pycountry", iso=iso
+            )
+        return self.by_norm[key]
+
+    def resolve(self, m: Mention, antecedents: list[tuple[Mention, Resolved]]) -> Resolved | None:
+        """Decide what one mention names; None if it names nothing worth a suggestion."""
+        if m.kind == "Country":
+            return Resolved(self.country(m.country or ""), True, 100.0, m.name)
+        kind = "Person" if m.kind == "Person" else m.kind
+        if "surname_of" in m.extra:
+            full = next((r for a, r in antecedents if a.name == m.extra["surname_of"]), None)
+            return full
+        bare = bool(m.extra.get("bare"))
+        country = m.country
+        # a name that refers back: "the Centre", "the Interior Ministry’s ..." after the full name
+        if bare or country is None:
+            q = set(norm(m.name).split())
+            for a, r in reversed(antecedents):
+                if a.kind == m.kind and q and q <= set(norm(a.name).split()) and a.name != m.name:
+                    if bare or (a.country and not r.known) or (a.country and r.known):
+                        return Resolved(
+                            r.id, r.known, r.score, a.name, f"'{m.name}' refers back to '{a.name}'"
+                        )
+            if bare:
+                return None
+        cands = match_known(m.name, kind, country, self.known)
+        good = [c for c in cands if c[1] >= MATCH_CUTOFF]
+        if good:
+            top = good[0]
+            rivals = [
+                c for c in good[1:] if top[1] - c[1] <= AMBIGUITY_MARGIN and c[0].id != top[0].id
+            ]
+            if rivals:
+                listed = ", ".join(f"{k.id} ({s:.0f})" for k, s, _ in [top, *rivals])
+                note = (
+                    f"ambiguous: '{m.name}' is close to {listed}; replace this entity by one "
+                    "of them everywhere in this file, or keep it as a new entity"
+                )
+                key = (kind, norm(m.name) + "|ambiguous")
+                if key not in self.by_norm:
+                    self.by_norm[key] = self.new_entity(kind, m.name, note, score=round(top[1]))
+                return Resolved(self.by_norm[key], False, top[1], m.name, note)
+            return Resolved(top[0].id, True, top[1], top[2])
+        # a new entity
+        key = (kind, norm(m.name) or m.name.lower())
+        if key in self.by_norm:
+            return Resolved(self.by_norm[key], False)
+        for a, r in antecedents:  # an abbreviation defined for an earlier name
+            if a.abbr and a.abbr == m.name and not r.known:
+                return Resolved(r.id, False)
+        note = f"new {kind}: '{m.name}'"
+        if cands:
+            k, s, n = cands[0]
+            note += f"; closest registry entry {k.id} ('{n}', {s:.0f}) is below {MATCH_CUTOFF:.0f}"
+            if country and k.iso and k.iso != country:
+                note += " and belongs to another country"
+        extra: dict[str, Any] = {}
+        if m.abbr:
+            extra["aliases"] = [m.abbr]
+        if m.country and kind in ("Organization", "Group") | INITIATIVES:
+            extra["country"] = self.country(m.country)
+        eid = self.new_entity(kind, m.name, note, **extra)
+        self.by_norm[key] = eid
+        return Resolved(eid, False)
+
+
+_KEEP = {
+    "Organization",
+    "Group",
+    "Person",
+    "Country",
+    "City",
+    "Region",
+    "EventSeries",
+    "Abbr",
+    *INITIATIVES,
+    *INSTRUMENTS,
+}
+
+
+def suggest(root: Path, article_id: str, use_registry: bool = True) -> Draft:
+    """The draft curation of ``seeds/articles/<article_id>.txt``."""
+    path = root / "seeds" / "articles" / f"{article_id}.txt"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SuggestError(f"no article {path.as_posix()} (add it with `kg add FILE`)") from None
+    except UnicodeDecodeError:
+        raise SuggestError(f"{path.as_posix()}: not UTF-8 text") from None
+    known, used = load_known(root, article_id)
+    if not use_registry:
+        known = []
+    return draft_for(article_id, text, known, used)
+
+
+def draft_for(article_id: str, text: str, known: list[Known], used: set[str]) -> Draft:
+    """The draft for an article text against a list of known entities (pure; no files)."""
+    title = text.split("\n", 1)[0].strip()
+    adate, basis, date_ev, _ = article_date(text)
+    meta: dict[str, Any] = {"title": title}
+    if adate:
+        meta.update(date=adate, date_basis=basis, date_evidence=date_ev)
+    sents = sentences(text)
+    mentions = find_mentions(text, sents)
+    dates = find_dates(text, adate)
+    b = _Builder(text, known, used)
+    antecedents: list[tuple[Mention, Resolved]] = []
+    rid: dict[int, Resolved] = {}
+    for m in sorted(mentions, key=lambda x: (x.start, -x.end)):
+        if m.kind not in _KEEP or m.title:
+            continue
+        if m.kind == "Abbr":
+            owner = next((a for a, _ in antecedents if a.abbr == m.name), None)
+            r = rid.get(id(owner)) if owner else None
+            if r is not None:
+                b.add_name(r.id, m.name)
+            continue
+        if m.kind == "Country" and m.adjective:
+            rid[id(m)] = Resolved(b.country(m.country or ""), True)
+            continue
+        r = b.resolve(m, antecedents)
+        if r is None:
+            continue
+        rid[id(m)] = r
+        antecedents.append((m, r))
+        b.add_name(r.id, m.name)
+        if m.abbr:
+            b.add_name(r.id, m.abbr)
+        if r.known and r.score < 100:
+            b.notes[r.id] = f"matched '{r.matched}' ({r.score:.0f})"
+        elif r.known and r.id not in b.notes:
+            b.notes[r.id] = f"registry name '{r.matched}'" if r.matched else "registry"
+        if r.note and r.id not in b.notes:
+            b.notes[r.id] = r.note
+        # "Centre in Bishkek": the city; "Interior Ministry’s Department": the parent
+        if not r.known and r.id in b.entities:
+            ent = b.entities[r.id]
+            if m.city is not None and id(m.city) in rid:
+                ent.setdefault("based_in", rid[id(m.city)].id)
+            if m.parent is not None and id(m.parent) in rid:
+                ent.setdefault("parent", rid[id(m.parent)].id)
+    # a city inside a name is resolved after its organisation; link it now
+    for m in mentions:
+        r = rid.get(id(m))
+        if r and not r.known and r.id in b.entities and m.city is not None and id(m.city) in rid:
+            b.entities[r.id].setdefault("based_in", rid[id(m.city)].id)
+        if r and not r.known and r.id in b.entities and m.parent is not None:
+            pr = rid.get(id(m.parent))
+            if pr is not None:
+                b.entities[r.id].setdefault("parent", pr.id)
+
+    def ent(m: Mention | None) -> Resolved | None:
+        return rid.get(id(m)) if m is not None else None
+
+    draft = Draft(article_id, meta)
+    events = find_events(text, sents, mentions, dates)
+    event_ids = _events(b, draft, text, events, ent)
+    posts = find_posts(text, sents, mentions)
+    for p in posts:
+        person = ent(p.person)
+        if person is None:
+            continue
+        item: dict[str, Any] = {"person": person.id}
+        org = ent(p.organization)
+        if org is not None:
+            item["organization"] = org.id
+        item.update(role=p.role, evidence=text[p.evidence.start : p.evidence.end], suggested=True)
+        draft.posts.append(item)
+    quotes = find_quotes(text, sents, mentions)
+    for q in quotes:
+        speaker = ent(q.speaker)
+        if speaker is None:
+            continue
+        item = {"speaker": speaker.id}
+        if event_ids:
+            item["at"] = event_ids[0]
+        item.update(text=text[q.text.start : q.text.end], suggested=True)
+        if event_ids:
+            item["note"] = "at: the article's first event; check"
+        draft.quotes.append(item)
+    _claims(b, draft, text, find_claims(text, sents, mentions, dates, quotes), ent, event_ids)
+    draft.entities = list(b.entities.values())
+    draft.names = {k: v for k, v in sorted(b.names.items()) if v}
+    draft.name_notes = b.notes
+    _dedupe_facts(draft)
+    return draft
+
+
+def _events(b: _Builder, draft: Draft, text: str, events: list[EventDraft], ent: Any) -> list[str]:
+    ids = []
+    for ev in events:
+        place = ent(ev.place)
+        place_name = ev.place.name if ev.place else ""
+        when = ev.date.value if ev.date else ""
+        words = " ".join(w for w in [ev.name_words, ev.trigger] if w)
+        label = words[:1].upper() + words[1:]
+        name = ", ".join(x for x in [label, place_name, _human_date(ev.date)] if x)
+        base = "-".join(x for x in [place_name, ev.trigger.split()[-1], when[:4]] if x)
+        eid = b.new_entity(
+            "Event",
+            name,
+            f"event found as '{text[ev.first.start : ev.first.end]}'",
+            base=base,
+        )
+        ids.append(eid)
+
+        def fact(s: str, p: str, o: str, span: Span, score: float = 100.0) -> None:
+            item: dict[str, Any] = {"s": s, "p": p, "o": o, "evidence": text[span.start : span.end]}
+            item["suggested"] = True
+            if score < 100:
+                item["score"] = round(score)
+            draft.facts.append(item)
+
+        if ev.date and ev.date_evidence:
+            note = " (relative to the article's date)" if ev.date.relative else ""
+            fact(eid, "startDate", ev.date.value, ev.date_evidence)
+            if note:
+                draft.facts[-1]["note"] = f"date '{ev.date.text}'{note}"
+        if place is not None and ev.place_evidence:
+            fact(eid, "heldIn", place.id, ev.place_evidence, place.score)
+        for agent, rel, span in ev.roles:
+            r = ent(agent)
+            if r is not None:
+                fact(r.id, rel, eid, span, r.score)
+        for country, span in ev.countries:
+            r = ent(country)
+            if r is not None:
+                fact(eid, "countryRepresented", r.id, span)
+        for rel, target, span in ev.links:
+            r = ent(target)
+            if r is not None:
+                fact(eid, rel, r.id, span, r.score)
+        if ev.duration:
+            fact(eid, "duration", ev.duration[0], ev.duration[1])
+        if ev.ordinal:
+            fact(eid, "ordinalInSeries", str(ev.ordinal[0]), ev.ordinal[1])
+    return ids
+
+
+def _human_date(d: DateMention | None) -> str:
+    if d is None:
+        return ""
+    from kg.extract import MONTHS
+
+    parts = d.value.split("-")
+    if len(parts) == 3:
+        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return parts[0]
+
+
+def _claims(
+    b: _Builder, draft: Draft, text: str, claims: list[Any], ent: Any, event_ids: list[str]
+) -> None:
+    measures = [k for k in b.known if k.kind == "Measure"]
+    seen: set[str] = set()
+    for c in claims:
+        what = c.what if c.unit == "rank" else c.unit
+        label = f"rank: {what}" if c.unit == "rank" else f"number of {what}"
+        if c.unit == "percent":
+            label = "percentage: " + " ".join(
+                text[c.evidence.start - 60 : c.evidence.start].split()[-4:]
+            )
+        measure = None
+        if measures:
+            best = max(
+                measures, key=lambda k: max(fuzz.token_set_ratio(norm(label), n) for n in k.norms)
+            )
+            if max(fuzz.token_set_ratio(norm(label), n) for n in best.norms) >= MATCH_CUTOFF:
+                measure = best.id
+        if measure is None:
+            key = ("Measure", norm(label))
+            if key not in b.by_norm:
+                b.by_norm[key] = b.new_entity(
+                    "Measure",
+                    label[:1].upper() + label[1:],
+                    "what the claim counts; name it so claims from other articles can share it",
+                )
+            measure = b.by_norm[key]
+        cid = slug(f"{what}-{c.value}")
+        while cid in seen:
+            cid += "-2"
+        seen.add(cid)
+        item: dict[str, Any] = {"id": cid, "measure": measure, "value": c.value}
+        item["unit"] = "persons" if c.unit in ("representatives", "participants") else c.unit
+        item["qualifier"] = c.qualifier
+        who = ent(c.attributed)
+        if who is not None:
+            item["attributed_to"] = [who.id]
+        item["evidence"] = text[c.evidence.start : c.evidence.end]
+        item["suggested"] = True
+        draft.claims.append(item)
+
+
+def _dedupe_facts(draft: Draft) -> None:
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for f in draft.facts:
+        key = (f["s"], f["p"], f["o"])
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(f)
+    draft.facts = out
+
+
+# ---------------------------------------------------------------- YAML
+
+_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
+_YAML11_WORDS = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"}
+
+
+def scalar(value: Any) -> str:
+    """A YAML scalar no YAML 1.1 or 1.2 reader misreads: plain only for simple words."""
+    if value is True:
+        return "true"
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return format(value, "f") if isinstance(value, Decimal) else str(value)
+    if isinstance(value, float):
+        return repr(value)
+    s = str(value)
+    if _PLAIN.match(s) and s.lower() not in _YAML11_WORDS:
+        return s
+    quoted = json.dumps(s, ensure_ascii=False)
+    for ch, esc in (("\u2028", "\\L"), ("\u2029", "\\P"), ("\u0085", "\\N")):
+        quoted = quoted.replace(ch, esc)
+    return quoted
+
+
+def _item(lines: list[str], item: dict[str, Any]) -> None:
+    first = True
+    for key, value in item.items():
+        lead = "  - " if first else "    "
+        first = False
+        if isinstance(value, list):
+            lines.append(f"{lead}{key}: [{', '.join(scalar(v) for v in value)}]")
+        elif isinstance(value, dict):
+            inner = ", ".join(f"{k}: {scalar(v)}" for k, v in value.items())
+            lines.append(f"{lead}{key}: {{{inner}}}")
+        else:
+            lines.append(f"{lead}{key}: {scalar(value)}")
+
+
+def render(draft: Draft) -> str:
+    """The draft as YAML text, deterministic for the same article and registry."""
+    lines = [
+        f"# Draft written by `kg suggest {draft.article_id}`: every item marked `suggested: true`",
+        "# is a machine's reading. Check each against the article, fix or delete it, then remove",
+        "# its `suggested` line. `kg check` lists what is left; docs/curation.md walks through it.",
+        "",
+        "article:",
+    ]
+    for key, value in draft.article.items():
+        lines.append(f"  {key}: {scalar(value)}")
+    sections: list[tuple[str, list[dict[str, Any]]]] = [
+        ("entities", draft.entities),
+    ]
+    for name, items in sections:
+        if items:
+            lines += ["", f"{name}:"]
+            for it in items:
+                _item(lines, it)
+    if draft.names:
+        lines += ["", "names:"]
+        for eid, names in draft.names.items():
+            note = draft.name_notes.get(eid)
+            comment = f"  # {note}" if note else ""
+            lines.append(f"  {eid}: [{', '.join(scalar(n) for n in names)}]{comment}")
+    for name, items in (
+        ("facts", draft.facts),
+        ("posts", draft.posts),
+        ("quotes", draft.quotes),
+        ("claims", draft.claims),
+    ):
+        if items:
+            lines += ["", f"{name}:"]
+            for it in items:
+                _item(lines, it)
+    return "\n".join(lines) + "\n"
+
+
+def validate(text: str) -> models.ArticleCuration:
+    """Read rendered YAML back through the loader's strict model (the schema a draft must pass)."""
+    import tempfile
+
+    from kg.problems import Problems
+    from kg.yamlread import read_yaml
+
+    with tempfile.NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8", delete=False) as fh:
+        fh.write(text)
+        tmp = Path(fh.name)
+    try:
+        problems = Problems()
+        doc = read_yaml(tmp, problems)
+        problems.raise_if_any()
+        assert doc is not None
+        return models.ArticleCuration.model_validate(doc.data)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_draft(
+    root: Path,
+    article_id: str,
+    output: Path | None = None,
+    force: bool = False,
+    use_registry: bool = True,
+) -> tuple[Path | None, Draft, str]:
+    """Write the draft next to the other curation files (or to ``output``); never overwrite
+    a curation file unless ``force``, since it may hold a curator's work."""
+    draft = suggest(root, article_id, use_registry=use_registry)
+    text = render(draft)
+    if output is not None and str(output) == "-":
+        return None, draft, text
+    target = output or root / "seeds" / "curation" / f"{article_id}.yaml"
+    if target.exists() and not force:
+        raise SuggestError(
+            f"{target.as_posix()} already exists; it may hold reviewed work. Write elsewhere "
+            "with -o FILE (or -o - for the screen), or replace it with --force"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_text(target, text)
+    return target, draft, text
