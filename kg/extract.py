@@ -455,6 +455,8 @@ def _split_and(run: list[Token]) -> list[list[Token]]:
             continue
         lw = _strip_possessive(left[-1].text)[0]
         rw = _strip_possessive(right[-1].text)[0]
+        if lookup_country(lw) is not None and lookup_country(rw) is not None:
+            return [left, *_split_and(right)]
         left_named = _is_acronym(lw) or any(
             _strip_possessive(x.text)[0].lower() in ORG_HEADS | set(KIND_HEADS) for x in left
         )

@@ -301,7 +301,7 @@ class _Builder:
         extra: dict[str, Any] = {}
         if m.abbr:
             extra["aliases"] = [m.abbr]
-        if m.country and kind in ("Organization", "Group") | INITIATIVES:
+        if m.country and kind in {"Organization", "Group"} | INITIATIVES:
             extra["country"] = self.country(m.country)
         eid = self.new_entity(kind, m.name, note, **extra)
         self.by_norm[key] = eid
