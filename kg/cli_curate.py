@@ -10,7 +10,7 @@ from rich.console import Console
 
 from kg.problems import CurationError
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 ROOT = click.option(
     "--root",

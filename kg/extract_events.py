@@ -290,17 +290,16 @@ def _read_sentence(
             cend = cstart + (cstop.start() if cstop else e - cstart)
             for a in _agents_between(local, cstart, cend):
                 event.roles.append((a, "organised", Span(min(span.start, s + m.start()), cend)))
-    # active roles: "A hosted a meeting", "OSCE hosts regional workshop"
+    # active roles: "A hosted a meeting", "A and B held a seminar", "OSCE hosts regional workshop"
     for m in re.finditer(
-        r"\b(hosted|hosts|organi[sz]ed|organi[sz]es|supported|supports)\s+", clause
+        r"\b(hosted|hosts|held|holds|organi[sz]ed|organi[sz]es|supported|supports)\s+", clause
     ):
         if s + m.end() > span.start or span.start - (s + m.end()) > 40:
             continue
-        rel = {"host": "hosted", "orga": "organised", "supp": "supported"}[m[1][:4]]
-        subj = [a for a in _agents_between(local, s, s + m.start())]
-        if subj:
-            a = subj[-1]
-            event.roles.append((a, rel, Span(a.start if a.start >= s else s, span.end)))
+        rel = {"host": "hosted", "held": "organised", "hold": "organised", "orga": "organised"}
+        relation = rel.get(m[1][:4], "supported")
+        for a in _agents_between(local, s, s + m.start()):
+            event.roles.append((a, relation, Span(a.start, span.end)))
     # participants: "... took part", "participating were ...", "are taking part"
     part = re.search(r"\b(took part|take part|are taking part|taking part|participated)\b", clause)
     if part:

@@ -260,11 +260,9 @@ class _Builder:
         if bare or country is None:
             q = set(norm(m.name).split())
             for a, r in reversed(antecedents):
-                if a.kind == m.kind and q and q <= set(norm(a.name).split()) and a.name != m.name:
-                    if bare or (a.country and not r.known) or (a.country and r.known):
-                        return Resolved(
-                            r.id, r.known, r.score, a.name, f"'{m.name}' refers back to '{a.name}'"
-                        )
+                if a.kind == m.kind and q and q <= set(norm(a.name).split()):
+                    note = f"'{m.name}' refers back to '{a.name}'"
+                    return Resolved(r.id, r.known, r.score, a.name, note)
             if bare:
                 return None
         cands = match_known(m.name, kind, country, self.known)
