@@ -24,10 +24,15 @@ from kg.ingest import add_article  # noqa: E402
 from kg.suggest import write_draft  # noqa: E402
 from kg.suggest_eval import evaluate  # noqa: E402
 
-NEW_ARTICLE = """OSCE Centre in Astana trains Kazakh police on victim identification
-The OSCE Centre in Astana organized a training course for 30 police officers on 12 May 2016 in Astana.
-“Victims must be identified early,” said Natalia Zhukova, National Programme Officer at the OSCE Centre in Astana.
-"""
+NEW_ARTICLE = "\n".join(
+    [
+        "OSCE Centre in Astana trains Kazakh police on victim identification",
+        "The OSCE Centre in Astana organized a training course for 30 police officers "
+        "on 12 May 2016 in Astana.",
+        "“Victims must be identified early,” said Natalia Zhukova, National Programme Officer "
+        "at the OSCE Centre in Astana.",
+    ]
+)
 
 
 def accuracy() -> None:

@@ -141,10 +141,61 @@ _LOWER_IN_NAME = {"office", "service", "ministry", "centre", "department"}
 CONNECTORS = {"of", "on", "for", "and", "in", "against", "under", "the", "de"}
 # Capitalised words that open sentences or titles without naming anything.
 FUNCTION_WORDS = set(
-    "the a an this that these those its their our his her some also all both each every in on at "
-    "by for from with as during according thanks notably between after before while when since "
-    "under it they we he she to and but of today yesterday however meanwhile moreover "
-    "participants opportunities".split()
+    [
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "its",
+        "their",
+        "our",
+        "his",
+        "her",
+        "some",
+        "also",
+        "all",
+        "both",
+        "each",
+        "every",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "as",
+        "during",
+        "according",
+        "thanks",
+        "notably",
+        "between",
+        "after",
+        "before",
+        "while",
+        "when",
+        "since",
+        "under",
+        "it",
+        "they",
+        "we",
+        "he",
+        "she",
+        "to",
+        "and",
+        "but",
+        "of",
+        "today",
+        "yesterday",
+        "however",
+        "meanwhile",
+        "moreover",
+        "participants",
+        "opportunities",
+    ]
 )
 SPEECH_VERBS = (
     r"said|says|noted|added|stated|stressed|emphasi[sz]ed|explained|told|underlined|remarked|"
@@ -346,7 +397,8 @@ def find_dates(text: str, ref: str | None) -> list[DateMention]:
 
 
 _DATELINE = re.compile(
-    rf"^([A-Z][A-Z’' -]{{2,}}[A-Z]), ([A-Z][\w ]+?), (\d{{1,2}} (?:{_MONTH}) \d{{4}}|(?:{_MONTH}) \d{{1,2}},? \d{{4}})\s*[–—-]",
+    rf"^([A-Z][A-Z’' -]{{2,}}[A-Z]), ([A-Z][\w ]+?), "
+    rf"(\d{{1,2}} (?:{_MONTH}) \d{{4}}|(?:{_MONTH}) \d{{1,2}},? \d{{4}})\s*[–—-]",
     re.M,
 )
 
@@ -410,9 +462,9 @@ def _phrases(sent: Sentence) -> list[list[Token]]:
             gap = sent.text[toks[j - 1].end - sent.start : n.start - sent.start]
             if gap not in ("", " "):
                 break
-            if n.cap and n.text[0].isalpha():
-                run.append(n)
-            elif n.low in _LOWER_IN_NAME and run[-1].cap and run[-1].low not in CONNECTORS:
+            if (n.cap and n.text[0].isalpha()) or (
+                n.low in _LOWER_IN_NAME and run[-1].cap and run[-1].low not in CONNECTORS
+            ):
                 run.append(n)
             elif n.low in CONNECTORS:
                 k = j
@@ -552,7 +604,7 @@ def classify(run: list[Token], text: str, sent: Sentence) -> list[Mention]:
         base, poss = _strip_possessive(t.text)
         if base.lower() in TITLE_WORDS:
             continue
-        if poss and idx > 0 or (poss and _is_acronym(base)):
+        if (poss and idx > 0) or (poss and _is_acronym(base)):
             head = classify(run[: idx + 1], text, sent)
             tail = classify(run[idx + 1 :], text, sent)
             parent = next((m for m in head if m.kind == "Organization"), None)

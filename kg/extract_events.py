@@ -191,7 +191,8 @@ _PARTICIPATION = re.compile(
 )
 _AGENT_CLAUSE_END = re.compile(
     r"[.;]|\s(?:and\s+)?(?:was\s+|were\s+)?(?:supported|organi[sz]ed|hosted|funded)\s+by\b|"
-    r"\son\s+\d|\sin\s+(?:anticipation|order)\b|\s(?:to|with the aim|under|ahead)\s|\sare\s|\stook\b"
+    r"\son\s+\d|\sin\s+(?:anticipation|order)\b|\s(?:to|with the aim|under|ahead)\s|"
+    r"\sare\s|\stook\b"
 )
 
 
@@ -248,8 +249,7 @@ def _read_sentence(
             if not near:
                 continue
             if (
-                re.search(r"\bin (?:the )?$", before)
-                and m.kind == "City"
+                (re.search(r"\bin (?:the )?$", before) and m.kind == "City")
                 or (
                     m.kind == "Country"
                     and re.search(
@@ -323,7 +323,8 @@ def _read_sentence(
             event.roles.append((a, "participatedIn", Span(s + part2.start(), a.end)))
     # links: "ahead of / in anticipation of <series>", "under the framework of <X>"
     for m in re.finditer(
-        r"\b(ahead of|in anticipation of|to mark|marking|under the framework of|within the framework of)\s+(?:the\s+)?",
+        r"\b(ahead of|in anticipation of|to mark|marking|under the framework of|"
+        r"within the framework of)\s+(?:the\s+)?",
         clause,
     ):
         rel = "underFramework" if "framework" in m[1] else "marks"
@@ -334,7 +335,7 @@ def _read_sentence(
             event.links.append(
                 (rel, target, Span(min(span.start, s + m.start()), max(span.end, target.end)))
             )
-    # adjective countries qualifying the participants: "meeting of representatives of Kyrgyz agencies"
+    # adjective countries qualifying the participants: "meeting of ... Kyrgyz agencies"
     for c in local:
         if c.kind == "Country" and c.adjective and 0 < c.start - span.end < 60:
             between = text[span.end : c.start]
@@ -350,7 +351,8 @@ def _respectively(
     """'similar events held in A, B and C in 2008, 2009 and 2010 respectively': one event each."""
     for sent in sents:
         m = re.search(
-            rf"\b(?:similar |earlier |previous )?(?P<trig>{_TRIGGER})s held in (?P<places>.+?) in (?P<years>\d{{4}}(?:, \d{{4}})*,? and \d{{4}}) respectively",
+            rf"\b(?:similar |earlier |previous )?(?P<trig>{_TRIGGER})s held in (?P<places>.+?) "
+            r"in (?P<years>\d{4}(?:, \d{4})*,? and \d{4}) respectively",
             sent.text,
         )
         if not m:
@@ -531,7 +533,8 @@ _QUAL = {
     "up to": "at-most",
 }
 _NUM = re.compile(
-    r"(?:\b(?P<qual>some|about|around|approximately|nearly|almost|roughly|over|more than|at least|up to)\s+)?"
+    r"(?:\b(?P<qual>some|about|around|approximately|nearly|almost|roughly|over|more than|"
+    r"at least|up to)\s+)?"
     r"(?<![\d.,-])\b(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d{1,2})?|"
     + "|".join(k for k in WORD_NUMBERS if k != "hundred")
     + r")(?:\s+(?P<scale>million|thousand|billion))?(?P<pct>\s*%|\s+per ?cent)?(?![\w-])"
@@ -564,7 +567,8 @@ _UNIT_STOP = {
     "an",
 }
 _RANK = re.compile(
-    r"\b(?P<ord>first|second|third|fourth|fifth)\s+(?:highest\s+|most\s+)(?P<what>[\w\s-]{3,60}?)(?=[,.;]| in\b| after\b)"
+    r"\b(?P<ord>first|second|third|fourth|fifth)\s+(?:highest\s+|most\s+)"
+    r"(?P<what>[\w\s-]{3,60}?)(?=[,.;]| in\b| after\b)"
 )
 
 

@@ -66,7 +66,10 @@ _IRREGULAR_ADJECTIVES = {
     "Belarusian": "BY",
     "Moldovan": "MD",
 }
-_COMPASS = r"(?:Central|Eastern|Western|Northern|Southern|South[- ]East(?:ern)?|North[- ]East(?:ern)?|South|North|East|West)"
+_COMPASS = (
+    r"(?:Central|Eastern|Western|Northern|Southern|South[- ]East(?:ern)?|North[- ]East(?:ern)?"
+    r"|South|North|East|West)"
+)
 _CONTINENT = r"(?:Asia|Europe|Africa|America|Caucasus|Mediterranean|Balkans|Pacific|Middle East)"
 REGION_RE = re.compile(rf"\b{_COMPASS} {_CONTINENT}\b")
 
@@ -86,13 +89,9 @@ def _adjectives(name: str) -> set[str]:
         return out
     if name.endswith("stan"):
         out.add(name[: -len("stan")].rstrip("i"))
-    if name.endswith("ia"):
+    if name.endswith("ia") or name.endswith("a"):
         out.add(name + "n")
-    elif name.endswith("a"):
-        out.add(name + "n")
-    elif name.endswith("e"):
-        out.add(name[:-1] + "ian")
-    elif name.endswith("y"):
+    elif name.endswith("e") or name.endswith("y"):
         out.add(name[:-1] + "ian")
     elif name.endswith("land"):
         out.add(name[:-4] + "ish")

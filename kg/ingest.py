@@ -40,8 +40,38 @@ _DROP_TAGS = [
 ]
 # Elements that end a paragraph.
 _BLOCK_TAGS = frozenset(
-    "p div section article main h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr td th "
-    "figure figcaption address hr br body center".split()
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "figure",
+        "figcaption",
+        "address",
+        "hr",
+        "br",
+        "body",
+        "center",
+    ]
 )
 _HTML_SNIFF = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b", re.I | re.S)
 

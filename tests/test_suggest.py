@@ -104,10 +104,15 @@ def test_draft_is_deterministic() -> None:
     assert render(suggest(ROOT, SEED)) == render(suggest(ROOT, SEED))
 
 
-NEW = """UNODC and Kazakhstan’s Interior Ministry hold a seminar in Shymkent
-The United Nations Office on Drugs and Crime (UNODC) and Kazakhstan’s Interior Ministry held a seminar on 3 April 2019 in Shymkent.
-“Co-operation between police and prosecutors saves victims,” said Aliya Nurlanova, Head of the Interior Ministry’s Migration Police Department.
-"""
+NEW = "\n".join(
+    [
+        "UNODC and Kazakhstan’s Interior Ministry hold a seminar in Shymkent",
+        "The United Nations Office on Drugs and Crime (UNODC) and Kazakhstan’s Interior Ministry "
+        "held a seminar on 3 April 2019 in Shymkent.",
+        "“Co-operation between police and prosecutors saves victims,” said Aliya Nurlanova, "
+        "Head of the Interior Ministry’s Migration Police Department.",
+    ]
+)
 
 
 def test_add_suggest_accept_build_cycle(tmp_path: Path) -> None:
@@ -136,7 +141,8 @@ def test_add_suggest_accept_build_cycle(tmp_path: Path) -> None:
     store = open_store(tmp_path / "build" / "store")
     rows = list(
         store.query(
-            """PREFIX kg: <https://kg.invalid/ns#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            """PREFIX kg: <https://kg.invalid/ns#>
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT ?org ?date ?city WHERE {
               ?org kg:organised ?e . ?e kg:startDate ?date ; kg:heldIn ?c . ?c rdfs:label ?city }""",
             use_default_graph_as_union=True,
