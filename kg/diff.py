@@ -21,11 +21,13 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
 
 from kg.build import make_graphs
 from kg.curation import load_project
+from kg.ontology import load_ontology
 from kg.vocab import BASE, KG, entity_id_of
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _FACT_PREFIX = str(KG._NS)
+_RECORDS = {"Membership": "posts", "Quotation": "quotes", "Claim": "claims"}
 
 
 class DiffError(Exception):
@@ -41,6 +43,8 @@ class GraphChange:
     entities_removed: list[str] = field(default_factory=list)
     facts_added: list[tuple[str, str, str]] = field(default_factory=list)
     facts_removed: list[tuple[str, str, str]] = field(default_factory=list)
+    records_added: dict[str, int] = field(default_factory=dict)  # posts, quotes, claims by class
+    records_removed: dict[str, int] = field(default_factory=dict)
     other_added: int = 0
     other_removed: int = 0
 
@@ -51,6 +55,8 @@ class GraphChange:
             or self.entities_removed
             or self.facts_added
             or self.facts_removed
+            or self.records_added
+            or self.records_removed
             or self.other_added
             or self.other_removed
         )
@@ -106,6 +112,7 @@ def _label(term: object, labels: dict[str, str]) -> str:
 def compare(before: set[Quad], after: set[Quad]) -> list[GraphChange]:
     """Per named graph, what changed; facts are triples between entities or to literals."""
     added, removed = after - before, before - after
+    rels = set(load_ontology().relations)  # the curation relations: facts, not annotations
     changes: dict[str, GraphChange] = {}
 
     def change(q: Quad) -> GraphChange:
@@ -120,11 +127,11 @@ def compare(before: set[Quad], after: set[Quad]) -> list[GraphChange]:
             p = q.predicate.value
             if s is not None and p == RDF_TYPE:
                 (c.entities_added if sign > 0 else c.entities_removed).append(s)
-            elif (
-                s is not None
-                and p.startswith(_FACT_PREFIX)
-                and p[len(_FACT_PREFIX) :] not in ("nameRecord",)
-            ):
+            elif p == RDF_TYPE and _label(q.object, {}) in _RECORDS:
+                counts = c.records_added if sign > 0 else c.records_removed
+                name = _RECORDS[_label(q.object, {})]
+                counts[name] = counts.get(name, 0) + 1
+            elif s is not None and p.startswith(_FACT_PREFIX) and p[len(_FACT_PREFIX) :] in rels:
                 triple = (s, p[len(_FACT_PREFIX) :], _label(q.object, {}))
                 (c.facts_added if sign > 0 else c.facts_removed).append(triple)
             elif sign > 0:
@@ -149,6 +156,9 @@ def render(changes: list[GraphChange]) -> str:
             out.append(f"  + {s} {p} {o}")
         for s, p, o in c.facts_removed:
             out.append(f"  - {s} {p} {o}")
+        for sign, counts in (("+", c.records_added), ("-", c.records_removed)):
+            for name, n in sorted(counts.items()):
+                out.append(f"  {sign} {n} {name}")
         if c.other_added or c.other_removed:
             out.append(
                 f"  ({c.other_added} other triples added, {c.other_removed} removed: "

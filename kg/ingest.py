@@ -204,6 +204,14 @@ def read_source(path: Path) -> tuple[str, str, bool]:
         raise IngestError(f"{path}: cannot read ({exc.strerror})") from None
     if not data.strip():
         raise IngestError(f"{path}: the file is empty")
+    if b"\x00" not in data[:65536]:
+        try:
+            data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            raise IngestError(
+                f"{path}:{line}: not UTF-8 text (save the file as UTF-8 and add it again)"
+            ) from None
     if _is_binary(data):
         raise IngestError(
             f"{path}: looks like a binary file, not text or HTML (save the page as HTML "

@@ -61,6 +61,7 @@ def test_duplicates_are_refused_even_with_other_whitespace(tmp_path: Path) -> No
         (b"  \n\n", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
         (b"Only a title\n", "no article text"),
+        ("Title\nCaf\u00e9 in Bishkek".encode("latin-1"), "in.txt:2: not UTF-8 text"),
     ],
 )
 def test_bad_input_gets_one_clear_message_and_exit_1(
