@@ -512,7 +512,13 @@ def _split_and(run: list[Token]) -> list[list[Token]]:
         left_named = _is_acronym(lw) or any(
             _strip_possessive(x.text)[0].lower() in ORG_HEADS | set(KIND_HEADS) for x in left
         )
-        right_named = rw.lower() in ORG_HEADS | set(KIND_HEADS) or _is_acronym(rw)
+        core = right
+        for k, t in enumerate(right):
+            if k > 0 and t.low in CONNECTORS:
+                core = right[:k]
+                break
+        cw = _strip_possessive(core[-1].text)[0]
+        right_named = cw.lower() in ORG_HEADS | set(KIND_HEADS) or _is_acronym(rw)
         if left_named and right_named and "," not in [x.text for x in left]:
             return [left, *_split_and(right)]
     return [run]
@@ -731,7 +737,36 @@ def find_mentions(text: str, sents: list[Sentence]) -> list[Mention]:
                 next(s.index for s in sents if s.start <= start < s.end),
             )
         )
+    _year_ranges(text, mentions)
     return _resolve_context(text, sents, mentions)
+
+
+_INITIATIVE_KINDS = {"Programme", "ActionPlan", "Campaign", "Platform", "Mechanism", "Law"}
+
+
+def _year_ranges(text: str, mentions: list[Mention]) -> None:
+    """'2013-2016 National Programme', 'Programme for Central Asia 2015-2019': years in names."""
+    for m in mentions:
+        if m.kind not in _INITIATIVE_KINDS:
+            continue
+        after = re.match(r" ((?:19|20)\d\d)[-–]((?:19|20)\d\d)\b", text[m.end :])
+        before = re.search(
+            r"\b((?:19|20)\d\d)[-–]((?:19|20)\d\d) $", text[max(0, m.start - 10) : m.start]
+        )
+        period = re.match(r" for ((?:19|20)\d\d)[-–]((?:19|20)\d\d)\b", text[m.end :])
+        if after:
+            m.end += after.end()
+            m.years = (after[1], after[2])
+        elif before and m.text == m.name:
+            m.start -= len(before.group())
+            m.years = (before[1], before[2])
+        elif period:
+            m.years = (period[1], period[2])
+            m.extra["years_span"] = f"{m.end + period.end()}"
+        else:
+            continue
+        m.text = text[m.start : m.end]
+        m.name = m.text[4:] if m.text.lower().startswith("the ") else m.text
 
 
 def _resolve_context(text: str, sents: list[Sentence], mentions: list[Mention]) -> list[Mention]:

@@ -185,12 +185,13 @@ def _modifiers(event: EventDraft, mods: str, first: Span, text: str) -> None:
             event.duration = (f"P{WORD_NUMBERS[m[1]]}D", first)
 
 
+_TRIGGER_ANY = re.compile(rf"\b(?:{_TRIGGER})", re.I)
 _PARTICIPATION = re.compile(
     r"\b(?:took part|take part|taking part|participated|participating were|brought together|"
     r"attended by|organi[sz]ed by|hosted by|supported by)\b"
 )
 _AGENT_CLAUSE_END = re.compile(
-    r"[.;]|\s(?:and\s+)?(?:was\s+|were\s+)?(?:supported|organi[sz]ed|hosted|funded)\s+by\b|"
+    r"(?<![A-Z])\.(?=\s|$)|;|\s(?:and\s+)?(?:was\s+|were\s+)?(?:supported|organi[sz]ed|hosted|funded)\s+by\b|"
     r"\son\s+\d|\sin\s+(?:anticipation|order)\b|\s(?:to|with the aim|under|ahead)\s|"
     r"\sare\s|\stook\b"
 )
@@ -243,10 +244,14 @@ def _read_sentence(
             ):
                 continue
             before = text[max(s, m.start - 12) : m.start]
-            near = 0 <= m.start - span.end < 80 or re.search(
-                r"\bheld in $", text[max(s, m.start - 9) : m.start]
+            between = text[span.end : m.start] if m.start > span.end else ""
+            if _TRIGGER_ANY.search(between) or m.start < span.end:
+                continue  # "the workshop follows similar events held in Tashkent"
+            verb = re.search(
+                r"\b(?:began|held|took place|opened|started|convened|conducted|kicked off) in $",
+                text[max(s, m.start - 20) : m.start],
             )
-            if not near:
+            if not (m.start - span.end < 80 or verb):
                 continue
             if (
                 (re.search(r"\bin (?:the )?$", before) and m.kind == "City")
@@ -309,13 +314,15 @@ def _read_sentence(
             if any(r[0] is a for r in event.roles):
                 continue
             event.roles.append((a, "participatedIn", Span(s, s + part.end())))
-        for c in local:
-            if (
-                c.kind == "Country"
-                and not c.adjective
-                and re.search(r"\bfrom\b", text[s : c.start])
-            ):
-                event.countries.append((c, Span(s, s + part.start())))
+        listed = [
+            c
+            for c in local
+            if c.kind == "Country" and not c.adjective and re.search(r"\bfrom\b", text[s : c.start])
+        ]
+        if listed:
+            start = text.rfind("from", s, listed[0].start)
+            for c in listed:
+                event.countries.append((c, Span(start, listed[-1].end)))
     part2 = re.search(r"\b(?:participating were|brought together|attended by)\s+", clause)
     if part2:
         pstart = s + part2.end()
@@ -397,7 +404,7 @@ def find_posts(text: str, sents: list[Sentence], mentions: list[Mention]) -> lis
             a_start = p.end + m.start("appos")
             a_end = p.end + m.end("appos")
             org = _org_in(orgs, a_start, a_end)
-            role = _role_text(text, a_start, a_end, org)
+            role = _role_text(text, a_start, a_end, org, orgs)
             if role:
                 posts.append(PostDraft(p, role, org, Span(p.start, a_end)))
             rest = text[a_end : sent.end]
@@ -414,7 +421,7 @@ def find_posts(text: str, sents: list[Sentence], mentions: list[Mention]) -> lis
             a_start = sent.start + m.start("appos")
             a_end = sent.start + m.end("appos")
             org = _org_in(orgs, a_start, a_end)
-            role = _role_text(text, a_start, a_end, org)
+            role = _role_text(text, a_start, a_end, org, orgs)
             if role:
                 ev_start = sent.start + m.start()
                 lead = re.match(r"^(?:[“”\"]\s*,?\s*)?(?:said\s+)?", text[ev_start : p.start])
@@ -436,11 +443,13 @@ def _org_in(orgs: list[Mention], start: int, end: int) -> Mention | None:
     return outer[-1]
 
 
-def _role_text(text: str, start: int, end: int, org: Mention | None) -> str:
+def _role_text(text: str, start: int, end: int, org: Mention | None, orgs: list[Mention]) -> str:
+    """The post's title: the appositive's words before the first organisation it names."""
+    first = min((o.start for o in orgs if start <= o.start and o.end <= end), default=None)
     if org is None:
         role = text[start:end]
-    elif org.start > start:
-        role = _ORG_OR_AT.sub("", text[start : org.start])
+    elif first is not None and first > start:
+        role = _ORG_OR_AT.sub("", text[start:first])
         role = re.sub(r"\s+(?:of|at)\s+(?:the\s+)?$", "", role)
     else:
         role = text[org.end : end]
@@ -533,7 +542,7 @@ _QUAL = {
     "up to": "at-most",
 }
 _NUM = re.compile(
-    r"(?:\b(?P<qual>some|about|around|approximately|nearly|almost|roughly|over|more than|"
+    r"(?:\b(?P<qual>(?i:some)|about|around|approximately|nearly|almost|roughly|over|more than|"
     r"at least|up to)\s+)?"
     r"(?<![\d.,-])\b(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:[.,]\d{1,2})?|"
     + "|".join(k for k in WORD_NUMBERS if k != "hundred")

@@ -24,6 +24,8 @@ from kg import models
 from kg.atomic import write_text
 from kg.curation import load_project
 from kg.extract import (
+    KIND_HEADS,
+    ORG_HEADS,
     DateMention,
     Mention,
     article_date,
@@ -46,6 +48,7 @@ MATCH_CUTOFF = 88.0  # below this a name is a new entity, with the closest entry
 AMBIGUITY_MARGIN = 4.0  # two entries within this many points of each other: ambiguous
 INITIATIVES = {"Programme", "ActionPlan", "Campaign", "Platform", "Mechanism"}
 INSTRUMENTS = {"Law", "Agreement", "Document"}
+HEAD_WORDS = {w for w in ORG_HEADS | set(KIND_HEADS) if " " not in w}
 _STOP = {"the", "of", "on", "for", "in", "and", "against", "under", "a", "an"}
 
 
@@ -73,6 +76,7 @@ class Resolved:
     score: float = 100.0
     matched: str = ""
     note: str | None = None
+    bare: bool = False  # a back-reference ("the Centre"), not a name of its own
 
 
 # ---------------------------------------------------------------- names
@@ -258,14 +262,28 @@ class _Builder:
         country = m.country
         # a name that refers back: "the Centre", "the Interior Ministry’s ..." after the full name
         if bare or country is None:
-            q = set(norm(m.name).split())
-            for a, r in reversed(antecedents):
-                if a.kind == m.kind and q and q <= set(norm(a.name).split()):
-                    note = f"'{m.name}' refers back to '{a.name}'"
-                    return Resolved(r.id, r.known, r.score, a.name, note)
+            words = norm(m.name).split()
+            if words and words[-1] in HEAD_WORDS and not m.name.isupper():
+                back = {
+                    r.id: (a, r)
+                    for a, r in antecedents
+                    if a.kind == m.kind
+                    and set(words) <= set(norm(a.name).split())
+                    and not (m.years and a.years and m.years != a.years)
+                }
+                if back:
+                    a, r = next(iter(back.values()))  # the first named: usually the subject
+                    note = f"'{m.name}' read as '{a.name}'"
+                    if len(back) > 1:
+                        others = ", ".join(k for k in back if k != r.id)
+                        note += f" (named first); it may also be {others}: check"
+                    return Resolved(r.id, r.known, r.score, a.name, note, bare=True)
             if bare:
                 return None
-        cands = match_known(m.name, kind, country, self.known)
+        query = m.name
+        if m.years and m.years[0] not in query:
+            query += f" {m.years[0]}-{m.years[1]}"
+        cands = match_known(query, kind, country, self.known)
         good = [c for c in cands if c[1] >= MATCH_CUTOFF]
         if good:
             top = good[0]
@@ -364,6 +382,10 @@ def draft_for(article_id: str, text: str, known: list[Known], used: set[str]) ->
         if r is None:
             continue
         rid[id(m)] = r
+        if r.bare:
+            if r.note and "may also be" in r.note:
+                b.notes.setdefault(r.id, r.note)
+            continue
         antecedents.append((m, r))
         b.add_name(r.id, m.name)
         if m.abbr:
@@ -395,6 +417,7 @@ def draft_for(article_id: str, text: str, known: list[Known], used: set[str]) ->
         return rid.get(id(m)) if m is not None else None
 
     draft = Draft(article_id, meta)
+    _periods(draft, text, mentions, rid)
     events = find_events(text, sents, mentions, dates)
     event_ids = _events(b, draft, text, events, ent)
     posts = find_posts(text, sents, mentions)
@@ -437,20 +460,31 @@ def _events(b: _Builder, draft: Draft, text: str, events: list[EventDraft], ent:
         words = " ".join(w for w in [ev.name_words, ev.trigger] if w)
         label = words[:1].upper() + words[1:]
         name = ", ".join(x for x in [label, place_name, _human_date(ev.date)] if x)
-        base = "-".join(x for x in [place_name, ev.trigger.split()[-1], when[:4]] if x)
-        eid = b.new_entity(
-            "Event",
-            name,
-            f"event found as '{text[ev.first.start : ev.first.end]}'",
-            base=base,
-        )
+        base = "-".join(x for x in [place_name, slug(ev.trigger), when[:4]] if x)
+        found = f"event found as '{text[ev.first.start : ev.first.end]}'"
+        known, event_score, event_note = _known_event(b.known, name, ev)
+        if known is not None:
+            eid = known
+            event_note = f"{found}; {event_note}"
+        else:
+            eid = b.new_entity(
+                "Event", name, f"{found}; {event_note}" if event_note else found, base=base
+            )
+            event_score = 100.0
         ids.append(eid)
 
         def fact(s: str, p: str, o: str, span: Span, score: float = 100.0) -> None:
             item: dict[str, Any] = {"s": s, "p": p, "o": o, "evidence": text[span.start : span.end]}
             item["suggested"] = True
+            score = min(score, event_score)
             if score < 100:
                 item["score"] = round(score)
+            if (
+                known is not None
+                and event_note
+                and not any(f.get("note") == event_note for f in draft.facts)
+            ):
+                item["note"] = event_note
             draft.facts.append(item)
 
         if ev.date and ev.date_evidence:
@@ -479,6 +513,53 @@ def _events(b: _Builder, draft: Draft, text: str, events: list[EventDraft], ent:
     return ids
 
 
+def _periods(draft: Draft, text: str, mentions: list[Mention], rid: dict[int, Resolved]) -> None:
+    """'the 2013-2016 National Programme': the years a programme or plan runs."""
+    done: set[str] = set()
+    for m in mentions:
+        r = rid.get(id(m))
+        if m.years is None or r is None or r.id in done:
+            continue
+        done.add(r.id)
+        end = int(m.extra.get("years_span", m.end))
+        evidence = text[m.start : end]
+        for p, year in (("startDate", m.years[0]), ("endDate", m.years[1])):
+            item: dict[str, Any] = {"s": r.id, "p": p, "o": year, "evidence": evidence}
+            item["suggested"] = True
+            if r.score < 100:
+                item["score"] = round(r.score)
+            draft.facts.append(item)
+
+
+def _known_event(known: list[Known], name: str, ev: EventDraft) -> tuple[str | None, float, str]:
+    """A registry event with the same date (or year and place) as this one, if exactly one."""
+    if ev.date is None:
+        return None, 0.0, ""
+    year, human = ev.date.value[:4], _human_date(ev.date)
+    place = (ev.place.name if ev.place else "").lower()
+    scored = []
+    for k in known:
+        if k.kind != "Event":
+            continue
+        names = " | ".join([*k.names, k.id])
+        if year not in names:
+            continue
+        score = max(fuzz.token_set_ratio(norm(name), n) for n in k.norms)
+        if len(ev.date.value) == 10 and human in names:
+            score = max(score, 95.0)
+        if place and place not in names.lower() and place.replace("-", " ") not in names.lower():
+            score -= 20
+        scored.append((score, k.id))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    good = [x for x in scored if x[0] >= 85]
+    if not good:
+        return None, 0.0, ""
+    if len(good) > 1 and good[0][0] - good[1][0] <= AMBIGUITY_MARGIN:
+        listed = ", ".join(f"{i} ({s:.0f})" for s, i in good[:3])
+        return None, 0.0, f"ambiguous: may be registry event {listed}"
+    return good[0][1], good[0][0], f"registry event {good[0][1]} (score {good[0][0]:.0f}): check"
+
+
 def _human_date(d: DateMention | None) -> str:
     if d is None:
         return ""
@@ -501,9 +582,9 @@ def _claims(
         what = c.what if c.unit == "rank" else c.unit
         label = f"rank: {what}" if c.unit == "rank" else f"number of {what}"
         if c.unit == "percent":
-            label = "percentage: " + " ".join(
-                text[c.evidence.start - 60 : c.evidence.start].split()[-4:]
-            )
+            before = text[max(0, c.evidence.start - 80) : c.evidence.start]
+            noun = re.search(r"([a-z]+) of (?:over |about |nearly |some |more than )?$", before)
+            label = f"percentage: {noun[1]}" if noun else "percentage"
         measure = None
         if measures:
             best = max(

@@ -138,9 +138,14 @@ def _score_events(gold: set[str], cur: object, art: object, draft: Draft, score:
         if f["p"] == "heldIn":
             sugg_places.setdefault(f["s"], set()).add(f["o"])
     events = [e["id"] for e in draft.entities if e["kind"] == "Event"]
+    kinds = {i: e.kind for i, e in cur.entities.items()}  # type: ignore[attr-defined]
+    for f in draft.facts:  # registry events the draft matched
+        for x in (f["s"], f["o"]):
+            if kinds.get(x) == "Event" and x not in events:
+                events.append(x)
     matched: set[str] = set()
     for sid in events:
-        hit = []
+        hit = [sid] if sid in gold else []
         for g in gold:
             if sugg_dates.get(sid, set()) & gold_dates[g]:
                 ok = all(len(d) > 4 for d in gold_dates[g]) or (
