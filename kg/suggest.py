@@ -473,18 +473,22 @@ def _events(b: _Builder, draft: Draft, text: str, events: list[EventDraft], ent:
             event_score = 100.0
         ids.append(eid)
 
-        def fact(s: str, p: str, o: str, span: Span, score: float = 100.0) -> None:
+        def fact(
+            s: str,
+            p: str,
+            o: str,
+            span: Span,
+            score: float = 100.0,
+            floor: float = event_score,
+            note: str | None = event_note if known is not None else None,
+        ) -> None:
             item: dict[str, Any] = {"s": s, "p": p, "o": o, "evidence": text[span.start : span.end]}
             item["suggested"] = True
-            score = min(score, event_score)
+            score = min(score, floor)
             if score < 100:
                 item["score"] = round(score)
-            if (
-                known is not None
-                and event_note
-                and not any(f.get("note") == event_note for f in draft.facts)
-            ):
-                item["note"] = event_note
+            if note and not any(f.get("note") == note for f in draft.facts):
+                item["note"] = note
             draft.facts.append(item)
 
         if ev.date and ev.date_evidence:

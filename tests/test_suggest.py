@@ -144,7 +144,8 @@ def test_add_suggest_accept_build_cycle(tmp_path: Path) -> None:
             """PREFIX kg: <https://kg.invalid/ns#>
             PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT ?org ?date ?city WHERE {
-              ?org kg:organised ?e . ?e kg:startDate ?date ; kg:heldIn ?c . ?c rdfs:label ?city }""",
+              ?org kg:organised ?e . ?e kg:startDate ?date ; kg:heldIn ?c .
+              ?c rdfs:label ?city }""",
             use_default_graph_as_union=True,
         )
     )
