@@ -134,7 +134,7 @@ def load_known(root: Path, article_id: str) -> tuple[list[Known], set[str]]:
         raise SuggestError(
             f"the project's curation has problems; fix them first (`kg check`):\n{lines}"
         ) from None
-    used = set(cur.entities)
+    used = {eid for eid in cur.entities if cur.origin.get(eid) != article_id}
     extra: dict[str, list[str]] = defaultdict(list)
     for art in cur.articles:
         for eid, name, _ in art.names:
@@ -655,9 +655,14 @@ def scalar(value: Any) -> str:
     return quoted
 
 
+_REVIEW_KEYS = ("suggested", "score", "note")
+
+
 def _item(lines: list[str], item: dict[str, Any]) -> None:
     first = True
-    for key, value in item.items():
+    ordered = [k for k in item if k not in _REVIEW_KEYS] + [k for k in _REVIEW_KEYS if k in item]
+    for key in ordered:
+        value = item[key]
         lead = "  - " if first else "    "
         first = False
         if isinstance(value, list):
