@@ -608,7 +608,7 @@ def find_claims(
             unit_words: list[str] = []
             tail = text[s + m.end() : sent.end]
             for w in re.findall(r"[\w’'-]+|[^\w\s]", tail)[:6]:
-                if not re.fullmatch(r"[a-z][\w’'-]*", w) or w in _UNIT_STOP:
+                if not re.fullmatch(r"[A-Za-z][\w’'-]*", w) or w.lower() in _UNIT_STOP:
                     if w == "and" and unit_words:
                         unit_words.append(w)
                         continue

@@ -108,10 +108,26 @@ def name_country(name: str) -> str | None:
     return None
 
 
+def _extends(a: Mention, b: Mention) -> bool:
+    """'State Migration Service' and 'State Migration Service under the Government of ...':
+    one name is the other's head plus a complement, and their countries do not differ."""
+    if a.country and b.country and a.country != b.country:
+        return False
+    short, long = sorted((norm(a.name), norm(b.name)), key=len)
+    if not short or short.split()[-1] not in HEAD_WORDS or not long.startswith(short + " "):
+        return False
+    original = a.name if norm(a.name) == long else b.name
+    head = short.split()[-1]
+    return bool(re.search(rf"\b{re.escape(head)}\s+(?:under|of|in|at|for)\s", original, re.I))
+
+
 def slug(text: str) -> str:
     s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
-    return re.sub(r"-{2,}", "-", s)[:60].strip("-") or "entity"
+    s = re.sub(r"-{2,}", "-", s)
+    if len(s) > 50:  # cut at a word, not inside one
+        s = s[:51].rsplit("-", 1)[0]
+    return s.strip("-") or "entity"
 
 
 def _compatible(kind: str, known: str) -> bool:
@@ -215,6 +231,8 @@ class _Builder:
         self.by_norm: dict[tuple[str, str], str] = {}
 
     def new_id(self, base: str) -> str:
+        if len(base) > 40:  # "State Migration Service under the Government of ...": its head
+            base = re.split(r" (?:under|against|on|for|of the) ", base, maxsplit=1)[0]
         base = slug(base)
         candidate, n = base, 2
         while candidate in self.used:
@@ -308,6 +326,9 @@ class _Builder:
         for a, r in antecedents:  # an abbreviation defined for an earlier name
             if a.abbr and a.abbr == m.name and not r.known:
                 return Resolved(r.id, False)
+            if not r.known and a.kind == m.kind and _extends(a, m):
+                note = f"'{m.name}' and '{a.name}' read as one entity: check"
+                return Resolved(r.id, False, 100.0, a.name, note)
         note = f"new {kind}: '{m.name}'"
         if cands:
             k, s, n = cands[0]
@@ -319,7 +340,7 @@ class _Builder:
             extra["aliases"] = [m.abbr]
         if m.country and kind in {"Organization", "Group"} | INITIATIVES:
             extra["country"] = self.country(m.country)
-        eid = self.new_entity(kind, m.name, note, **extra)
+        eid = self.new_entity(kind, m.name, note, base=m.abbr or None, **extra)
         self.by_norm[key] = eid
         return Resolved(eid, False)
 
