@@ -43,7 +43,8 @@ def accuracy() -> None:
         for kind, s in scores.items():
             print(
                 f"  {kind:13} recall {s.recall:6.1%} ({s.found}/{s.gold})   "
-                f"precision {s.precision:6.1%} ({s.correct}/{s.suggested})"
+                f"precision {s.precision:6.1%} ({s.correct}/{s.suggested})   "
+                f"duplicates {s.duplicates}"
             )
             if s.missed:
                 print(f"      missed: {', '.join(s.missed)}")

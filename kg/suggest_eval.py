@@ -34,6 +34,7 @@ class Score:
     found: int = 0
     suggested: int = 0
     correct: int = 0
+    duplicates: int = 0  # correct suggestions naming a curated entity another one already named
     missed: list[str] = field(default_factory=list)
     wrong: list[str] = field(default_factory=list)
 
@@ -114,6 +115,8 @@ def _score_kind(
         score.suggested += 1
         if hit:
             score.correct += 1
+            if set(hit) <= matched_gold:
+                score.duplicates += 1
             matched_gold.update(hit)
         else:
             score.wrong.append(f"{art.id[:3]}:{sid}")  # type: ignore[attr-defined]

@@ -152,3 +152,48 @@ def test_add_suggest_accept_build_cycle(tmp_path: Path) -> None:
     found = {(r["org"].value.rsplit("/", 1)[1], r["date"].value, r["city"].value) for r in rows}
     assert ("unodc", "2019-04-03", "Shymkent") in found
     assert ("kz-interior-ministry", "2019-04-03", "Shymkent") in found
+
+
+def test_dateline_today_and_place_give_the_event_date_and_city() -> None:
+    text = (
+        "Police workshop opens\n"
+        "ASTANA, Kazakhstan, 2 June 2014 – A regional workshop on victim identification "
+        "began in Astana today."
+    )
+    draft = draft_for("x", text, [], set())
+    assert draft.article["date"] == "2014-06-02"
+    assert draft.article["date_basis"] == "published"
+    facts = {(f["p"], f["o"]) for f in draft.facts}
+    assert ("startDate", "2014-06-02") in facts
+    city = next(e for e in draft.entities if e["kind"] == "City")
+    assert city["name"] == "Astana" and ("heldIn", city["id"]) in facts
+
+
+def test_claims_read_decimal_commas_thousands_and_qualifiers() -> None:
+    text = (
+        "Figures\n"
+        "Data show that 11,4 million women and girls are victims. "
+        "There are 750,000 migrants who work abroad. Some 25 representatives took part."
+    )
+    claims = {c["unit"]: c for c in draft_for("x", text, [], set()).claims}
+    assert str(claims["women and girls"]["value"]) == "11400000"
+    assert str(claims["migrants"]["value"]) == "750000"
+    assert claims["persons"]["qualifier"] == "approximately"
+    assert claims["persons"]["evidence"] == "Some 25 representatives"
+
+
+def test_suggest_names_a_missing_article_and_exits_1(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    result = CliRunner().invoke(main, ["suggest", "999_nope", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "seeds/articles/999_nope.txt (add it with `kg add FILE`)" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_suggest_refuses_while_the_curation_is_broken(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    reg = tmp_path / "seeds" / "entities.yaml"
+    reg.write_text(reg.read_text(encoding="utf-8") + "  - id: Bad Id\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["suggest", SEED, "-o", "-", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "entities.yaml" in result.output and "fix them first" in result.output
