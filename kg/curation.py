@@ -17,7 +17,7 @@ import pycountry
 from pydantic import BaseModel, ValidationError
 
 from kg import models
-from kg.evidence import Span, explain_missing, locate
+from kg.evidence import Span, Text, explain_missing
 from kg.ontology import Ontology, Relation, load_ontology
 from kg.problems import Problems
 from kg.yamlread import YamlDoc, read_yaml
@@ -108,12 +108,16 @@ class Paths:
 
 
 def load_project(
-    root: Path, include_drafts: bool = False, only: set[str] | None = None
+    root: Path,
+    include_drafts: bool = False,
+    only: set[str] | None = None,
+    known: dict[str, tuple[models.Entity, str]] | None = None,
 ) -> Curation:
     """Read and check everything under ``root``; raise CurationError listing every problem.
 
-    ``only`` limits the articles read (their ids), for incremental rebuilds; the registry and
-    the ids defined by other articles are still read, because references may cross files.
+    For incremental rebuilds, ``only`` limits the curation files read to those article ids,
+    and ``known`` supplies the entities the other articles define (id -> (entity, article id)),
+    as remembered from the previous build, since references may cross files.
     """
     paths = Paths(root)
     problems = Problems()
@@ -149,8 +153,15 @@ def load_project(
             "a curation file is named after its article",
         )
 
+    for eid, (entity, owner) in sorted((known or {}).items()):
+        if only is not None and owner not in only and owner in curated:
+            entities[eid], origin[eid] = entity, owner
+            where[eid] = (checker.rel(curated[owner]), YamlDoc(curated[owner], None), ())
+
     loaded: list[tuple[YamlDoc, models.ArticleCuration, Path]] = []
     for article_id in sorted(set(curated) & set(texts)):
+        if only is not None and article_id not in only:
+            continue
         if not ARTICLE_ID.match(article_id):
             problems.add(checker.rel(texts[article_id]), None, f"bad article id '{article_id}'")
             continue
@@ -168,8 +179,6 @@ def load_project(
 
     articles = []
     for doc, cur, text_path in loaded:
-        if only is not None and text_path.stem not in only:
-            continue
         article = checker.article(doc, cur, text_path, include_drafts)
         if article:
             articles.append(article)
@@ -343,8 +352,10 @@ class _Checker:
             entities=[e for e in cur.entities if not e.suggested],
         )
 
+        searchable = Text(text)
+
         def find(quote: str, loc: tuple[Any, ...]) -> Span | None:
-            span = locate(quote, text)
+            span = searchable.locate(quote)
             if span is None:
                 self.problems.add(
                     file,

@@ -173,7 +173,7 @@ def test_failed_build_leaves_previous_outputs_untouched(make_project, tmp_path: 
         build_project(root, out)
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*before, "store"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*before, "cache", "store"])
 
 
 def test_shacl_violation_fails_the_build(make_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
