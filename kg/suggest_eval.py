@@ -60,7 +60,7 @@ def _same(a: str, b: str) -> bool:
 def evaluate(root: Path, use_registry: bool = False) -> dict[str, Score]:
     """Run `kg suggest` on every curated article and score it against the curation."""
     cur = load_project(root, include_drafts=True)
-    scores = {k: Score() for k in [*KINDS, "claim"]}
+    scores = {k: Score() for k in [*KINDS, "claim", "fact"]}
     for art in cur.articles:
         draft = suggest(root, art.id, use_registry=use_registry)
         names: dict[str, set[str]] = {}
@@ -71,7 +71,21 @@ def evaluate(root: Path, use_registry: bool = False) -> dict[str, Score]:
             gold = {i for i in ids if cur.entities[i].kind in classes}
             _score_kind(kind, classes, gold, cur, names, art, draft, scores[kind])
         _score_claims(art, draft, scores["claim"])
+        _score_facts(art, draft, scores["fact"])
+    if not use_registry:
+        del scores["fact"]  # new ids never equal curated ones: only comparable with the registry
     return scores
+
+
+def _score_facts(art: object, draft: Draft, score: Score) -> None:
+    """Exact (subject, relation, object) agreement with the curated facts."""
+    gold = {(f.subject, f.relation.name, f.object) for f in art.facts}  # type: ignore[attr-defined]
+    sugg = {(f["s"], f["p"], f["o"]) for f in draft.facts}
+    score.gold += len(gold)
+    score.found += len(gold & sugg)
+    score.suggested += len(sugg)
+    score.correct += len(gold & sugg)
+    score.wrong += [f"{art.id[:3]}:{s} {p} {o}" for s, p, o in sorted(sugg - gold)]  # type: ignore[attr-defined]
 
 
 def _gold_names(eid: str, cur: object, names: dict[str, set[str]]) -> set[str]:
