@@ -157,6 +157,8 @@ def find_events(
                 target = EventDraft(_canonical_trigger(trig), words, first)
                 events.append(target)
                 _modifiers(target, mods, first, text)
+            if target.duration is None or target.ordinal is None:
+                _modifiers(target, mods, first, text)
             target.mentions.append(span)
             by_sentence.setdefault(sent.index, []).append((target, span))
     for sent in sents:

@@ -42,6 +42,7 @@ from kg.extract_events import (
     find_quotes,
 )
 from kg.extract_places import country_by_code, lookup_country
+from kg.extract_relations import find_relations
 from kg.problems import CurationError
 
 MATCH_CUTOFF = 88.0  # below this a name is a new entity, with the closest entry in its note
@@ -441,6 +442,12 @@ def draft_for(article_id: str, text: str, known: list[Known], used: set[str]) ->
     _periods(draft, text, mentions, rid)
     events = find_events(text, sents, mentions, dates)
     event_ids = _events(b, draft, text, events, ent)
+    _observances(b, draft, text, mentions, dates, rid, adate)
+    for rel in find_relations(text, sents, mentions):
+        rs, ro = rid.get(id(rel.subject)), rid.get(id(rel.object))
+        if rs is not None and ro is not None and rs.id != ro.id:
+            evidence = text[rel.span.start : rel.span.end]
+            _fact(draft, rs.id, rel.relation, ro.id, evidence, min(rs.score, ro.score))
     posts = find_posts(text, sents, mentions)
     for p in posts:
         person = ent(p.person)
@@ -536,6 +543,89 @@ def _events(b: _Builder, draft: Draft, text: str, events: list[EventDraft], ent:
         if ev.ordinal:
             fact(eid, "ordinalInSeries", str(ev.ordinal[0]), ev.ordinal[1])
     return ids
+
+
+_DAY = re.compile(r"\b(?:World|International|National) Day\b")
+_THEME = re.compile(r"\btheme (?:was|is|will be)\s+[‘'\"“](?P<t>[^’'\"”]{3,200})[’'\"”]")
+_SERIES_BY = re.compile(
+    r"^\s*(?:is|was|are|were)\s+(?:organi[sz]ed|held|led|marked)\s+(?:\w+ly\s+)?by\s+"
+)
+
+
+def _observances(
+    b: _Builder,
+    draft: Draft,
+    text: str,
+    mentions: list[Mention],
+    dates: list[DateMention],
+    rid: dict[int, Resolved],
+    adate: str | None,
+) -> None:
+    """'the World Day against Trafficking in Persons on 30 July': this year's observance of the
+    series, which an event held 'ahead of' it marks; and who organises the series."""
+    made: dict[str, str] = {}
+    dated = {id(m): next((x for x in dates if 0 <= x.start - m.end <= 4), None) for m in mentions}
+    # the mention that gives the Day's date first, so its quote dates the observance
+    order = sorted(mentions, key=lambda m: (dated[id(m)] is None, m.start))
+    for m in order:
+        r = rid.get(id(m))
+        if m.kind != "EventSeries" or r is None:
+            continue
+        after = text[m.end : m.end + 200]
+        by = _SERIES_BY.match(after)
+        if by:
+            start = m.end + by.end()
+            stop = re.search(r"(?<![A-Z])\.(?=\s|$)|;", text[start:])
+            end = start + (stop.start() if stop else 0)
+            for a in mentions:
+                ra = rid.get(id(a))
+                if ra and start <= a.start < end and a.kind in ("Organization", "Group"):
+                    _fact(draft, ra.id, "organised", r.id, text[m.start : a.end], ra.score)
+        if not _DAY.search(m.name):
+            continue
+        d = dated[id(m)]
+        year = d.value[:4] if d else (adate[:4] if adate else None)
+        if year is None or r.id in made:
+            continue
+        start = m.start - 4 if text[max(0, m.start - 4) : m.start] == "the " else m.start
+        evidence = text[start : d.end if d else m.end]
+        obs = _known_observance(b.known, m.name, year)
+        if obs is None:
+            words = m.name.split()
+            obs = b.new_entity(
+                "Event",
+                f"{m.name} {year}",
+                f"this year's observance of '{m.name}'",
+                base=f"{' '.join(words[:2])} {year}",
+            )
+        _fact(draft, obs, "partOfSeries", r.id, evidence)
+        made[r.id] = obs
+        if d is not None and len(d.value) == 10:
+            _fact(draft, obs, "startDate", d.value, evidence)
+        theme = _THEME.search(text, m.end)
+        if theme:
+            _fact(draft, obs, "theme", theme["t"], theme.group())
+    for f in draft.facts:  # an event held ahead of the Day marks this year's observance
+        if f["p"] == "marks" and f["o"] in made:
+            f["o"] = made[f["o"]]
+
+
+def _known_observance(known: list[Known], series: str, year: str) -> str | None:
+    hits = [
+        k.id
+        for k in known
+        if k.kind == "Event"
+        and any(year in n for n in [*k.names, k.id])
+        and max(fuzz.token_set_ratio(norm(series), n) for n in k.norms) >= 90
+    ]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _fact(draft: Draft, s: str, p: str, o: str, evidence: str, score: float = 100.0) -> None:
+    item: dict[str, Any] = {"s": s, "p": p, "o": o, "evidence": evidence, "suggested": True}
+    if score < 100:
+        item["score"] = round(score)
+    draft.facts.append(item)
 
 
 def _periods(draft: Draft, text: str, mentions: list[Mention], rid: dict[int, Resolved]) -> None:

@@ -161,8 +161,11 @@ def _score_events(gold: set[str], cur: object, art: object, draft: Draft, score:
             if kinds.get(x) == "Event" and x not in events:
                 events.append(x)
     matched: set[str] = set()
+    names = {e["id"]: e["name"] for e in draft.entities}
     for sid in events:
         hit = [sid] if sid in gold else []
+        if sid in names:
+            hit += [g for g in gold if _same(names[sid], cur.entities[g].name)]  # type: ignore[attr-defined]
         for g in gold:
             if sugg_dates.get(sid, set()) & gold_dates[g]:
                 ok = all(len(d) > 4 for d in gold_dates[g]) or (
