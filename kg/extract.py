@@ -11,25 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
 
+from kg.extract_dates import DATELINE
 from kg.extract_places import REGION_RE, lookup_country
 
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTH = "|".join(MONTHS)
 _L = r"[^\W\d_]"
 _TOKEN_RE = re.compile(
     r"[A-Z](?:\.[A-Z])+\.?"  # U.S., U.K.
@@ -140,63 +125,17 @@ STANDALONE_HEADS = {"parliament", "customs", "police", "procuracy"}
 _LOWER_IN_NAME = {"office", "service", "ministry", "centre", "department"}
 CONNECTORS = {"of", "on", "for", "and", "in", "against", "under", "the", "de"}
 # Capitalised words that open sentences or titles without naming anything.
-FUNCTION_WORDS = set(
-    [
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "its",
-        "their",
-        "our",
-        "his",
-        "her",
-        "some",
-        "also",
-        "all",
-        "both",
-        "each",
-        "every",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "as",
-        "during",
-        "according",
-        "thanks",
-        "notably",
-        "between",
-        "after",
-        "before",
-        "while",
-        "when",
-        "since",
-        "under",
-        "it",
-        "they",
-        "we",
-        "he",
-        "she",
-        "to",
-        "and",
-        "but",
-        "of",
-        "today",
-        "yesterday",
-        "however",
-        "meanwhile",
-        "moreover",
-        "participants",
-        "opportunities",
-    ]
-)
+FUNCTION_WORDS = {
+    word
+    for line in (
+        "the a an this that these those its their our his her",
+        "some also all both each every in on at by for from",
+        "with as during according thanks notably between after before while when since",
+        "under it they we he she to and but of today yesterday",
+        "however meanwhile moreover participants opportunities",
+    )
+    for word in line.split()
+}
 SPEECH_VERBS = (
     r"said|says|noted|added|stated|stressed|emphasi[sz]ed|explained|told|underlined|remarked|"
     r"highlighted|pointed out|raised|observed|announced|declared"
@@ -282,17 +221,6 @@ class Mention:
     extra: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class DateMention:
-    """A date found in the text; value is YYYY-MM-DD, YYYY-MM or YYYY."""
-
-    start: int
-    end: int
-    text: str
-    value: str
-    relative: bool = False
-
-
 # ---------------------------------------------------------------- text
 
 
@@ -335,94 +263,6 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
         out.append(
             Sentence(start, end, text[start:end], tokenize(text[start:end], start), len(out))
         )
-
-
-# ---------------------------------------------------------------- dates
-
-_ABS_DMY = re.compile(rf"\b(\d{{1,2}}) ({_MONTH}),? (\d{{4}})\b")
-_ABS_MDY = re.compile(rf"\b({_MONTH}) (\d{{1,2}}),? (\d{{4}})\b")
-_DM = re.compile(rf"\b(\d{{1,2}}) ({_MONTH})\b(?!,? \d{{4}})")
-_MD = re.compile(rf"\b({_MONTH}) (\d{{1,2}})\b(?!,? \d{{4}})(?!\d)")
-_MY = re.compile(rf"\b({_MONTH}) (\d{{4}})\b")
-_YEAR = re.compile(r"\bin (\d{4})\b(?![-–]\d)")
-_RELATIVE = re.compile(r"\b(today|yesterday|last week|this week|last month)\b", re.I)
-
-
-def _iso(y: int, m: int, d: int) -> str | None:
-    try:
-        return date(y, m, d).isoformat()
-    except ValueError:
-        return None
-
-
-def find_dates(text: str, ref: str | None) -> list[DateMention]:
-    """Dates in text; partial and relative ones are completed from the reference date."""
-    found: list[DateMention] = []
-    taken: list[tuple[int, int]] = []
-
-    def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
-
-    def put(m: re.Match[str], value: str | None, relative: bool = False) -> None:
-        if value and free(m.start(), m.end()):
-            found.append(DateMention(m.start(), m.end(), m.group(), value, relative))
-            taken.append((m.start(), m.end()))
-
-    for m in _ABS_DMY.finditer(text):
-        put(m, _iso(int(m[3]), MONTHS.index(m[2]) + 1, int(m[1])))
-    for m in _ABS_MDY.finditer(text):
-        put(m, _iso(int(m[3]), MONTHS.index(m[1]) + 1, int(m[2])))
-    ref_year = int(ref[:4]) if ref else None
-    for m in _DM.finditer(text):
-        if ref_year:
-            put(m, _iso(ref_year, MONTHS.index(m[2]) + 1, int(m[1])), True)
-    for m in _MD.finditer(text):
-        if ref_year:
-            put(m, _iso(ref_year, MONTHS.index(m[1]) + 1, int(m[2])), True)
-    for m in _MY.finditer(text):
-        put(m, f"{int(m[2]):04d}-{MONTHS.index(m[1]) + 1:02d}")
-    for m in _YEAR.finditer(text):
-        if free(m.start(1), m.end(1)):
-            found.append(DateMention(m.start(1), m.end(1), m[1], m[1]))
-            taken.append((m.start(1), m.end(1)))
-    if ref and len(ref) == 10:
-        day = date.fromisoformat(ref)
-        for m in _RELATIVE.finditer(text):
-            word = m[1].lower()
-            if word == "today":
-                put(m, ref, True)
-            elif word == "yesterday":
-                put(m, (day - timedelta(days=1)).isoformat(), True)
-    return sorted(found, key=lambda d: d.start)
-
-
-_DATELINE = re.compile(
-    rf"^([A-Z][A-Z’' -]{{2,}}[A-Z]), ([A-Z][\w ]+?), "
-    rf"(\d{{1,2}} (?:{_MONTH}) \d{{4}}|(?:{_MONTH}) \d{{1,2}},? \d{{4}})\s*[–—-]",
-    re.M,
-)
-
-
-def article_date(text: str) -> tuple[str | None, str | None, str | None, tuple[int, int] | None]:
-    """(date, basis, evidence, dateline city span): the dateline's date, else the first full date.
-
-    A dateline ("ALMATY, Kazakhstan, 9 November 2011 –") dates publication; otherwise the
-    first full date of the body is the event the article reports, which is how the seeds read.
-    """
-    m = _DATELINE.search(text)
-    if m:
-        d = find_dates(m[3], None)
-        if d:
-            return d[0].value, "published", m[3], (m.start(1), m.end(1))
-    body = text.split("\n", 1)[1] if "\n" in text else text
-    offset = len(text) - len(body)
-    for d in find_dates(body, None):
-        if len(d.value) == 10 and not d.relative:
-            start = offset + d.start
-            before = text[max(0, start - 3) : start]
-            evidence = ("on " + d.text) if before.endswith("on ") else d.text
-            return d.value, "event", evidence, None
-    return None, None, None, None
 
 
 # ---------------------------------------------------------------- names
@@ -774,7 +614,7 @@ def _resolve_context(text: str, sents: list[Sentence], mentions: list[Mention]) 
     out: list[Mention] = []
     cities: set[str] = set()
     persons: dict[str, Mention] = {}
-    m0 = _DATELINE.search(text)
+    m0 = DATELINE.search(text)
     if m0:
         s = next(x for x in sents if x.start <= m0.start(1) < x.end)
         name = m0[1].title()

@@ -1,6 +1,6 @@
 """`kg suggest`: draft a curation file for one article, every item marked for review.
 
-The rules of kg.extract and kg.extract_events find names, events, posts, quotes and claims;
+The rules of kg.extract* find names, events, relations, posts, quotes and claims;
 this module decides which registry entity each name is (rapidfuzz over every name, alias and
 name other articles used, with the score), proposes new entities for the rest, flags the
 names it cannot decide (close to two entries; a bare "Interior Ministry"), and writes the
@@ -9,215 +9,58 @@ draft as YAML in the format of docs/curation-format.md, quoted so YAML 1.1 canno
 
 from __future__ import annotations
 
-import json
 import re
-import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from rapidfuzz import fuzz
 
-from kg import models
 from kg.atomic import write_text
-from kg.curation import load_project
 from kg.extract import (
-    KIND_HEADS,
-    ORG_HEADS,
-    DateMention,
     Mention,
-    article_date,
-    find_dates,
     find_mentions,
     sentences,
 )
-from kg.extract_events import (
-    EventDraft,
-    Span,
-    find_claims,
-    find_events,
-    find_posts,
-    find_quotes,
-)
-from kg.extract_places import country_by_code, lookup_country
+from kg.extract_dates import MONTHS, DateMention, article_date, find_dates
+from kg.extract_events import EventDraft, Span, find_events
+from kg.extract_places import country_by_code
+from kg.extract_records import find_claims, find_posts, find_quotes
 from kg.extract_relations import find_relations
-from kg.problems import CurationError
+from kg.suggest_match import (
+    AMBIGUITY_MARGIN,
+    HEAD_WORDS,
+    INITIATIVES,
+    INSTRUMENTS,
+    MATCH_CUTOFF,
+    Known,
+    Resolved,
+    SuggestError,
+    extends,
+    load_known,
+    match_known,
+    name_country,
+    norm,
+    slug,
+)
+from kg.suggest_yaml import Draft, render, scalar, validate
 
-MATCH_CUTOFF = 88.0  # below this a name is a new entity, with the closest entry in its note
-AMBIGUITY_MARGIN = 4.0  # two entries within this many points of each other: ambiguous
-INITIATIVES = {"Programme", "ActionPlan", "Campaign", "Platform", "Mechanism"}
-INSTRUMENTS = {"Law", "Agreement", "Document"}
-HEAD_WORDS = {w for w in ORG_HEADS | set(KIND_HEADS) if " " not in w}
-_STOP = {"the", "of", "on", "for", "in", "and", "against", "under", "a", "an"}
-
-
-class SuggestError(Exception):
-    """The draft cannot be written; the message says why."""
-
-
-@dataclass
-class Known:
-    """A registry entity with every name it is known by."""
-
-    id: str
-    kind: str
-    names: list[str]
-    iso: str | None  # the ISO code of the country it belongs to (or is)
-    norms: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Resolved:
-    """What a mention was decided to be: a known id (with score) or a new entity."""
-
-    id: str
-    known: bool
-    score: float = 100.0
-    matched: str = ""
-    note: str | None = None
-    bare: bool = False  # a back-reference ("the Centre"), not a name of its own
-
-
-# ---------------------------------------------------------------- names
-
-
-def norm(name: str) -> str:
-    """Comparable form of a name: case, quotes, hyphens, possessives, articles and countries."""
-    s = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
-    s = re.sub(r"'s\b", "", s)
-    words = []
-    for w in re.split(r"[\s\-,.()']+", s):
-        if not w or w.lower() in _STOP:
-            continue
-        if lookup_country(w) is not None:
-            continue
-        words.append(w.lower())
-    return " ".join(words)
-
-
-def name_country(name: str) -> str | None:
-    """ISO code of a country named or qualified in a name ('Kyrgyz Interior Ministry')."""
-    for m in re.finditer(r"[A-Z][\w’'.-]*(?: [A-Z][\w’'-]*)*", name):
-        words = m.group().split()
-        for i in range(len(words)):
-            for j in range(len(words), i, -1):
-                hit = lookup_country(" ".join(words[i:j]))
-                if hit is not None:
-                    return hit[0].alpha2
-    return None
-
-
-def _extends(a: Mention, b: Mention) -> bool:
-    """'State Migration Service' and 'State Migration Service under the Government of ...':
-    one name is the other's head plus a complement, and their countries do not differ."""
-    if a.country and b.country and a.country != b.country:
-        return False
-    short, long = sorted((norm(a.name), norm(b.name)), key=len)
-    if not short or short.split()[-1] not in HEAD_WORDS or not long.startswith(short + " "):
-        return False
-    original = a.name if norm(a.name) == long else b.name
-    head = short.split()[-1]
-    return bool(re.search(rf"\b{re.escape(head)}\s+(?:under|of|in|at|for)\s", original, re.I))
-
-
-def slug(text: str) -> str:
-    s = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    s = re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
-    s = re.sub(r"-{2,}", "-", s)
-    if len(s) > 50:  # cut at a word, not inside one
-        s = s[:51].rsplit("-", 1)[0]
-    return s.strip("-") or "entity"
-
-
-def _compatible(kind: str, known: str) -> bool:
-    if kind == known:
-        return True
-    groups = [INITIATIVES, INSTRUMENTS, {"Organization", "Group"}, {"City", "Region"}]
-    return any(kind in g and known in g for g in groups)
-
-
-# ---------------------------------------------------------------- the registry
-
-
-def load_known(root: Path, article_id: str) -> tuple[list[Known], set[str]]:
-    """Registry entities and the names other articles use for them (not this article's own)."""
-    curated = {p.stem for p in (root / "seeds" / "curation").glob("*.yaml")}
-    try:
-        cur = load_project(root, include_drafts=True, only=curated - {article_id})
-    except CurationError as exc:
-        lines = "\n".join(str(p) for p in exc.problems[:20])
-        raise SuggestError(
-            f"the project's curation has problems; fix them first (`kg check`):\n{lines}"
-        ) from None
-    used = {eid for eid in cur.entities if cur.origin.get(eid) != article_id}
-    extra: dict[str, list[str]] = defaultdict(list)
-    for art in cur.articles:
-        for eid, name, _ in art.names:
-            extra[eid].append(name)
-    iso_of = {e.id: e.iso for e in cur.entities.values() if e.iso}
-    known = []
-    for eid, e in sorted(cur.entities.items()):
-        if cur.origin.get(eid) == article_id:
-            continue  # the article's own entities would be the answer, not a suggestion
-        names = [e.name, *e.aliases, *(n.name for n in e.names), *extra[eid]]
-        names = list(dict.fromkeys(names))
-        iso = e.iso or (iso_of.get(e.country) if e.country else None) or None
-        if iso is None and e.kind not in ("Country",):
-            iso = next((c for n in names if (c := name_country(n))), None)
-        k = Known(eid, e.kind, names, iso)
-        k.norms = [norm(n) for n in names]
-        known.append(k)
-    return known, used
-
-
-def match_known(
-    name: str, kind: str, country: str | None, known: list[Known]
-) -> list[tuple[Known, float, str]]:
-    """Registry entries this name may be, best first, each with its score and matched name."""
-    out = []
-    acronym = name.isupper() and " " not in name
-    q = norm(name)
-    for k in known:
-        if not _compatible(kind, k.kind):
-            continue
-        if country and k.iso and country != k.iso:
-            continue  # the Kazakh Interior Ministry is not the Kyrgyz one
-        best, best_name = 0.0, ""
-        for n, kn in zip(k.names, k.norms, strict=True):
-            if acronym or (n.isupper() and " " not in n):
-                score = 100.0 if n == name else 0.0
-            elif not q or not kn:
-                score = 100.0 if n.lower() == name.lower() else 0.0
-            else:
-                score = fuzz.token_sort_ratio(q, kn)
-                if kind == "Person" and q.split()[-1:] == kn.split()[-1:] and len(q.split()) == 1:
-                    score = max(score, 90.0)  # "Shin" after "Galina Shin"
-            if score > best:
-                best, best_name = score, n
-        if best >= MATCH_CUTOFF - 20:
-            out.append((k, best, best_name))
-    out.sort(key=lambda x: (-x[1], x[0].id))
-    return out
+__all__ = [
+    "Draft",
+    "Known",
+    "SuggestError",
+    "draft_for",
+    "name_country",
+    "norm",
+    "render",
+    "scalar",
+    "suggest",
+    "validate",
+    "write_draft",
+]
 
 
 # ---------------------------------------------------------------- the draft
-
-
-@dataclass
-class Draft:
-    """Everything `kg suggest` proposes for one article, ready to render as YAML."""
-
-    article_id: str
-    article: dict[str, Any]
-    entities: list[dict[str, Any]] = field(default_factory=list)
-    names: dict[str, list[str]] = field(default_factory=dict)
-    name_notes: dict[str, str] = field(default_factory=dict)
-    facts: list[dict[str, Any]] = field(default_factory=list)
-    posts: list[dict[str, Any]] = field(default_factory=list)
-    quotes: list[dict[str, Any]] = field(default_factory=list)
-    claims: list[dict[str, Any]] = field(default_factory=list)
 
 
 class _Builder:
@@ -327,7 +170,7 @@ class _Builder:
         for a, r in antecedents:  # an abbreviation defined for an earlier name
             if a.abbr and a.abbr == m.name and not r.known:
                 return Resolved(r.id, False)
-            if not r.known and a.kind == m.kind and _extends(a, m):
+            if not r.known and a.kind == m.kind and extends(a, m):
                 note = f"'{m.name}' and '{a.name}' read as one entity: check"
                 return Resolved(r.id, False, 100.0, a.name, note)
         note = f"new {kind}: '{m.name}'"
@@ -678,8 +521,6 @@ def _known_event(known: list[Known], name: str, ev: EventDraft) -> tuple[str | N
 def _human_date(d: DateMention | None) -> str:
     if d is None:
         return ""
-    from kg.extract import MONTHS
-
     parts = d.value.split("-")
     if len(parts) == 3:
         return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
@@ -741,106 +582,6 @@ def _dedupe_facts(draft: Draft) -> None:
         seen.add(key)
         out.append(f)
     draft.facts = out
-
-
-# ---------------------------------------------------------------- YAML
-
-_PLAIN = re.compile(r"^[A-Za-z][A-Za-z0-9-]*$")
-_YAML11_WORDS = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"}
-
-
-def scalar(value: Any) -> str:
-    """A YAML scalar no YAML 1.1 or 1.2 reader misreads: plain only for simple words."""
-    if value is True:
-        return "true"
-    if isinstance(value, int | Decimal) and not isinstance(value, bool):
-        return format(value, "f") if isinstance(value, Decimal) else str(value)
-    if isinstance(value, float):
-        return repr(value)
-    s = str(value)
-    if _PLAIN.match(s) and s.lower() not in _YAML11_WORDS:
-        return s
-    quoted = json.dumps(s, ensure_ascii=False)
-    for ch, esc in (("\u2028", "\\L"), ("\u2029", "\\P"), ("\u0085", "\\N")):
-        quoted = quoted.replace(ch, esc)
-    return quoted
-
-
-_REVIEW_KEYS = ("suggested", "score", "note")
-
-
-def _item(lines: list[str], item: dict[str, Any]) -> None:
-    first = True
-    ordered = [k for k in item if k not in _REVIEW_KEYS] + [k for k in _REVIEW_KEYS if k in item]
-    for key in ordered:
-        value = item[key]
-        lead = "  - " if first else "    "
-        first = False
-        if isinstance(value, list):
-            lines.append(f"{lead}{key}: [{', '.join(scalar(v) for v in value)}]")
-        elif isinstance(value, dict):
-            inner = ", ".join(f"{k}: {scalar(v)}" for k, v in value.items())
-            lines.append(f"{lead}{key}: {{{inner}}}")
-        else:
-            lines.append(f"{lead}{key}: {scalar(value)}")
-
-
-def render(draft: Draft) -> str:
-    """The draft as YAML text, deterministic for the same article and registry."""
-    lines = [
-        f"# Draft written by `kg suggest {draft.article_id}`: every item marked `suggested: true`",
-        "# is a machine's reading. Check each against the article, fix or delete it, then remove",
-        "# its `suggested` line. `kg check` lists what is left; docs/curation.md walks through it.",
-        "",
-        "article:",
-    ]
-    for key, value in draft.article.items():
-        lines.append(f"  {key}: {scalar(value)}")
-    sections: list[tuple[str, list[dict[str, Any]]]] = [
-        ("entities", draft.entities),
-    ]
-    for name, items in sections:
-        if items:
-            lines += ["", f"{name}:"]
-            for it in items:
-                _item(lines, it)
-    if draft.names:
-        lines += ["", "names:"]
-        for eid, names in draft.names.items():
-            note = draft.name_notes.get(eid)
-            comment = f"  # {note}" if note else ""
-            lines.append(f"  {eid}: [{', '.join(scalar(n) for n in names)}]{comment}")
-    for name, items in (
-        ("facts", draft.facts),
-        ("posts", draft.posts),
-        ("quotes", draft.quotes),
-        ("claims", draft.claims),
-    ):
-        if items:
-            lines += ["", f"{name}:"]
-            for it in items:
-                _item(lines, it)
-    return "\n".join(lines) + "\n"
-
-
-def validate(text: str) -> models.ArticleCuration:
-    """Read rendered YAML back through the loader's strict model (the schema a draft must pass)."""
-    import tempfile
-
-    from kg.problems import Problems
-    from kg.yamlread import read_yaml
-
-    with tempfile.NamedTemporaryFile("w", suffix=".yaml", encoding="utf-8", delete=False) as fh:
-        fh.write(text)
-        tmp = Path(fh.name)
-    try:
-        problems = Problems()
-        doc = read_yaml(tmp, problems)
-        problems.raise_if_any()
-        assert doc is not None
-        return models.ArticleCuration.model_validate(doc.data)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_draft(
