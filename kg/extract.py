@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.extract_dates import DATELINE
+from kg.extract_dates import DATELINE, MONTHS
 from kg.extract_places import REGION_RE, lookup_country
 
 _L = r"[^\W\d_]"
@@ -65,6 +65,8 @@ ORG_HEADS = {
     "guard",
     "guards",
     "network",
+    "troops",
+    "forces",
 }
 KIND_HEADS = {
     "programme": "Programme",
@@ -122,7 +124,7 @@ TITLE_WORDS = {
 # Head words that name an organisation on their own ("representatives of the Parliament").
 STANDALONE_HEADS = {"parliament", "customs", "police", "procuracy"}
 # Lower-case head words that still belong to a capitalised name ("General Prosecutor’s office").
-_LOWER_IN_NAME = {"office", "service", "ministry", "centre", "department"}
+_LOWER_IN_NAME = {"office", "service", "ministry", "centre", "department", "mission"}
 CONNECTORS = {"of", "on", "for", "and", "in", "against", "under", "the", "de"}
 # Capitalised words that open sentences or titles without naming anything.
 FUNCTION_WORDS = {
@@ -136,6 +138,13 @@ FUNCTION_WORDS = {
     )
     for word in line.split()
 }
+# Capitalised words that are never part of a name: months, days, honorifics.
+HONORIFICS = {"Mr", "Ms", "Mrs", "Dr", "Prof", "Mme", "Sir"}
+NOT_NAMES = (
+    set(MONTHS)
+    | HONORIFICS
+    | {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+)
 SPEECH_VERBS = (
     r"said|says|noted|added|stated|stressed|emphasi[sz]ed|explained|told|underlined|remarked|"
     r"highlighted|pointed out|raised|observed|announced|declared"
@@ -292,7 +301,7 @@ def _phrases(sent: Sentence) -> list[list[Token]]:
     i = 0
     while i < len(toks):
         t = toks[i]
-        if not (t.cap and t.text[0].isalpha()) or t.low in FUNCTION_WORDS:
+        if not (t.cap and t.text[0].isalpha()) or t.low in FUNCTION_WORDS or t.text in NOT_NAMES:
             i += 1
             continue
         run = [t]
@@ -302,15 +311,24 @@ def _phrases(sent: Sentence) -> list[list[Token]]:
             gap = sent.text[toks[j - 1].end - sent.start : n.start - sent.start]
             if gap not in ("", " "):
                 break
+            if n.text in NOT_NAMES:
+                break
             if (n.cap and n.text[0].isalpha()) or (
                 n.low in _LOWER_IN_NAME and run[-1].cap and run[-1].low not in CONNECTORS
             ):
                 run.append(n)
-            elif n.low in CONNECTORS:
+            elif n.low in CONNECTORS or (
+                n.low == "to" and any(x.low in KIND_HEADS for x in run)  # "Plan to Combat ..."
+            ):
                 k = j
-                while k < len(toks) and toks[k].low in CONNECTORS:
+                while k < len(toks) and (toks[k].low in CONNECTORS or toks[k].low == "to"):
                     k += 1
-                if k < len(toks) and toks[k].cap and toks[k].text[0].isalpha():
+                if (
+                    k < len(toks)
+                    and toks[k].cap
+                    and toks[k].text[0].isalpha()
+                    and toks[k].text not in NOT_NAMES
+                ):
                     run.extend(toks[j:k])
                     j = k
                     continue
@@ -483,6 +501,15 @@ def classify(run: list[Token], text: str, sent: Sentence) -> list[Mention]:
         _tail_places(m, run, head_idx, text, sent, out)
         out.append(m)
         return out
+    # No head noun in the core: the complement may be a name ("X of the State Committee ...").
+    conn = next((k for k, t in enumerate(run) if k > 0 and t.low in CONNECTORS - {"and"}), None)
+    if conn is not None and kind is None:
+        tail = run[conn + 1 :]
+        while tail and tail[0].low in CONNECTORS:
+            tail = tail[1:]
+        inner = classify(tail, text, sent) if tail else []
+        if any(m.kind not in ("Country", "City", "Region", "Word", "PersonName") for m in inner):
+            return out + inner
     # No head noun: acronyms, or maybe a person or a city (decided by context later).
     if all(_is_acronym(w) for w in words):
         if len(words) == 1 and words[0].endswith("s") and words[0][:-1].isupper():
@@ -651,7 +678,9 @@ def _resolve_context(text: str, sents: list[Sentence], mentions: list[Mention]) 
                 continue
             if m.kind == "Word":
                 last = {p.name.split()[-1]: p for p in persons.values()}
-                if m.name in last and re.search(rf"(?:{SPEECH_VERBS})\s+$", before):
+                honorific = re.search(r"\b(?:Mr|Ms|Mrs|Dr|Prof)\.? $", before)
+                speech = re.search(rf"(?:{SPEECH_VERBS})\s+$", before)
+                if m.name in last and (speech or honorific):
                     m.kind = "Person"
                     m.extra["surname_of"] = last[m.name].name
                     out.append(m)

@@ -195,7 +195,9 @@ def _read_sentence(
     series = [m for m in local if m.kind == "EventSeries"]
     # date: the first date of the sentence that is not a series' own date
     if event.date is None:
-        for d in dates:
+        # a date after the event's words first ("held a training ... today"), then before
+        ordered = sorted(dates, key=lambda d: (d.start < span.start, abs(d.start - span.end)))
+        for d in ordered:
             if not (s <= d.start < e):
                 continue
             if any(0 <= d.start - m.end <= 4 for m in series):

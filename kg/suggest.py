@@ -33,6 +33,7 @@ from kg.suggest_match import (
     INITIATIVES,
     INSTRUMENTS,
     MATCH_CUTOFF,
+    STOP_WORDS,
     Known,
     Resolved,
     SuggestError,
@@ -164,9 +165,17 @@ class _Builder:
                 return Resolved(self.by_norm[key], False, top[1], m.name, note)
             return Resolved(top[0].id, True, top[1], top[2])
         # a new entity
-        key = (kind, norm(m.name) or m.name.lower())
-        if key in self.by_norm:
-            return Resolved(self.by_norm[key], False)
+        base_key = norm(m.name) or m.name.lower()
+        key = (kind, f"{base_key}|{country or ''}")
+        same = [
+            eid
+            for (k_kind, k_name), eid in self.by_norm.items()
+            if k_kind == kind
+            and k_name.rsplit("|", 1)[0] == base_key
+            and (not country or k_name.rsplit("|", 1)[1] in ("", country))
+        ]
+        if key in self.by_norm or same:  # another country's namesake stays apart
+            return Resolved(self.by_norm.get(key) or same[0], False)
         for a, r in antecedents:  # an abbreviation defined for an earlier name
             if a.abbr and a.abbr == m.name and not r.known:
                 return Resolved(r.id, False)
@@ -540,7 +549,14 @@ def _claims(
         if c.unit == "percent":
             before = text[max(0, c.evidence.start - 80) : c.evidence.start]
             noun = re.search(r"([a-z]+) of (?:over |about |nearly |some |more than )?$", before)
-            label = f"percentage: {noun[1]}" if noun else "percentage"
+            of = re.match(r"\s*of\s+((?:[a-z][\w-]*\s+){0,3}[a-z][\w-]*)", text[c.evidence.end :])
+            if of:  # "60% of identified victims"
+                words = of[1].split()
+                while words and words[-1] in STOP_WORDS:
+                    words.pop()
+                label = f"percentage of {' '.join(words)}"
+            else:  # "a rate of over 70%"
+                label = f"percentage: {noun[1]}" if noun else "percentage"
         measure = None
         if measures:
             best = max(

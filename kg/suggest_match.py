@@ -26,7 +26,7 @@ AMBIGUITY_MARGIN = 4.0  # two entries within this many points of each other: amb
 INITIATIVES = {"Programme", "ActionPlan", "Campaign", "Platform", "Mechanism"}
 INSTRUMENTS = {"Law", "Agreement", "Document"}
 HEAD_WORDS = {w for w in ORG_HEADS | set(KIND_HEADS) if " " not in w}
-_STOP = {"the", "of", "on", "for", "in", "and", "against", "under", "a", "an"}
+STOP_WORDS = {"the", "of", "on", "for", "in", "and", "against", "under", "a", "an"}
 
 
 class SuggestError(Exception):
@@ -65,7 +65,7 @@ def norm(name: str) -> str:
     s = re.sub(r"'s\b", "", s)
     words = []
     for w in re.split(r"[\s\-,.()']+", s):
-        if not w or w.lower() in _STOP:
+        if not w or w.lower() in STOP_WORDS:
             continue
         if lookup_country(w) is not None:
             continue
