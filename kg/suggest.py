@@ -557,13 +557,17 @@ def _claims(
                 label = f"percentage of {' '.join(words)}"
             else:  # "a rate of over 70%"
                 label = f"percentage: {noun[1]}" if noun else "percentage"
-        measure = None
+        measure, measure_note = None, None
         if measures:
-            best = max(
-                measures, key=lambda k: max(fuzz.token_set_ratio(norm(label), n) for n in k.norms)
+            scored = sorted(
+                ((max(fuzz.token_set_ratio(norm(label), n) for n in k.norms), k) for k in measures),
+                key=lambda x: (-x[0], x[1].id),
             )
-            if max(fuzz.token_set_ratio(norm(label), n) for n in best.norms) >= MATCH_CUTOFF:
+            top, best = scored[0]
+            rival = len(scored) > 1 and scored[1][0] >= MATCH_CUTOFF and top - scored[1][0] < 5
+            if top >= MATCH_CUTOFF and not rival:
                 measure = best.id
+                measure_note = f"measure read as registry '{best.names[0]}' ({top:.0f}): check"
         if measure is None:
             key = ("Measure", norm(label))
             if key not in b.by_norm:
@@ -585,6 +589,8 @@ def _claims(
             item["attributed_to"] = [who.id]
         item["evidence"] = text[c.evidence.start : c.evidence.end]
         item["suggested"] = True
+        if measure_note:
+            item["note"] = measure_note
         draft.claims.append(item)
 
 

@@ -64,13 +64,24 @@ def norm(name: str) -> str:
     s = unicodedata.normalize("NFKC", name).replace("’", "'").replace("‘", "'")
     s = re.sub(r"'s\b", "", s)
     words = []
-    for w in re.split(r"[\s\-,.()']+", s):
+    for w in re.split(r"[\s\-,.:;()']+", s):
         if not w or w.lower() in STOP_WORDS:
             continue
         if lookup_country(w) is not None:
             continue
-        words.append(w.lower())
+        words.append(_singular(w.lower()))
     return " ".join(words)
+
+
+def _singular(word: str) -> str:
+    """'businesses' and 'business', 'NGOs' and 'NGO' compare equal."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith("sses"):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def name_country(name: str) -> str | None:
