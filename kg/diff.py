@@ -78,8 +78,23 @@ def build_quads(nq: Path) -> set[Quad]:
 def revision_quads(root: Path, rev: str, include_drafts: bool = True) -> set[Quad]:
     """The quads of the seeds as they were at git revision ``rev``."""
     try:
+        where = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel", "--show-prefix"],
+            check=True,
+            capture_output=True,
+        ).stdout.decode()
+        top, prefix = ([*where.splitlines(), ""])[:2]
+        # REV:path archives that folder alone, wherever the project sits in the repository
         archive = subprocess.run(
-            ["git", "-C", str(root), "archive", "--format=tar", rev, "--", "seeds"],
+            [
+                "git",
+                "-C",
+                top,
+                "archive",
+                "--format=tar",
+                "--prefix=seeds/",
+                f"{rev}:{prefix}seeds",
+            ],
             check=True,
             capture_output=True,
         ).stdout

@@ -33,8 +33,9 @@ def test_diff_against_the_last_build_shows_a_removed_fact(tmp_path: Path) -> Non
 
 
 def test_diff_against_a_git_revision_shows_an_added_article(tmp_path: Path) -> None:
+    repo, tmp_path = tmp_path, tmp_path / "project"  # the project in a folder of the repository
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
-    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@x"]
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@x"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-qm", "seeds"], check=True)
