@@ -289,6 +289,8 @@ def _read_sentence(
             if any(r[0] is a for r in event.roles):
                 continue
             event.roles.append((a, "participatedIn", Span(s, s + part.end())))
+        for g in group_items(text, s, s + part.start(), local, sent.index):
+            event.roles.append((g, "participatedIn", Span(s, s + part.end())))
         listed = [
             c
             for c in local
@@ -303,6 +305,8 @@ def _read_sentence(
         pstart = s + part2.end()
         for a in _agents_between(local, pstart, e):
             event.roles.append((a, "participatedIn", Span(s + part2.start(), a.end)))
+        for g in group_items(text, pstart, e, local, sent.index):
+            event.roles.append((g, "participatedIn", Span(s + part2.start(), g.end)))
     # links: "ahead of / in anticipation of <series>", "under the framework of <X>"
     for m in re.finditer(
         r"\b(ahead of|in anticipation of|to mark|marking|under the framework of|"
@@ -325,6 +329,57 @@ def _read_sentence(
                 event.countries.append(
                     (c, Span(span.start, c.end + len(text[c.end :].split(" ", 2)[1]) + 1))
                 )
+
+
+_LIST_CUT = re.compile(
+    r"\s(?:from|in|at|to|who|which|that|are|were|took|as well as)\s|[.;:]\s|[.;:]$|\s\(|"
+    r",\s(?:as well as|who|which)\s"
+)
+
+
+def group_items(
+    text: str, start: int, end: int, mentions: list[Mention], sentence: int
+) -> list[Mention]:
+    """Unnamed participants in a list: 'representatives of state bodies, non-governmental
+    organizations and international organizations' → three groups; named ones are skipped."""
+    seg = text[start:end]
+    cut = _LIST_CUT.search(seg)
+    if cut:
+        seg = seg[: cut.start()]
+    lead = re.match(
+        r"^(?:(?:[Ss]ome|about|around|over|more than|nearly)\s+)?(?:\d+\s+)?"
+        r"(?:representatives\s+of\s+(?=[a-z]))?(?:the\s+)?",
+        seg,
+    )
+    offset = start + (lead.end() if lead else 0)
+    body = text[offset : start + len(seg)]
+    parts: list[tuple[int, int]] = []
+    pos = 0
+    pieces = re.split(r"(,\s+(?:and\s+)?)", body)
+    if len(pieces) > 1:  # "a, b and c": the last "and" separates items too
+        last = pieces[-1]
+        m = re.search(r"\s+and\s+", last)
+        if m:
+            pieces[-1:] = [last[: m.start()], m.group(), last[m.end() :]]
+    for k, piece in enumerate(pieces):
+        if k % 2 == 0 and piece.strip():
+            lstrip = len(piece) - len(piece.lstrip())
+            parts.append((offset + pos + lstrip, offset + pos + len(piece.rstrip())))
+        pos += len(piece)
+    out = []
+    for a, b in parts:
+        item = text[a:b]
+        if any(
+            m.start < b and a < m.end for m in mentions if m.kind != "Country" or not m.adjective
+        ):
+            continue  # a named organisation or place, found elsewhere
+        words = item.split()
+        if not words or len(words) > 6 or not re.search(r"(?:s|society|staff|police)$", words[-1]):
+            continue
+        name = re.sub(r"^(?:other|the|various|different)\s+", "", item)
+        skip = len(item) - len(name)
+        out.append(Mention("Group", a + skip, b, name, name, sentence))
+    return out
 
 
 def _respectively(

@@ -288,6 +288,11 @@ def draft_for(article_id: str, text: str, known: list[Known], used: set[str]) ->
                 b.entities[r.id].setdefault("parent", pr.id)
 
     def ent(m: Mention | None) -> Resolved | None:
+        if m is not None and id(m) not in rid and m.kind == "Group":
+            r = b.resolve(m, [])  # an unnamed group of participants, found in a list
+            if r is not None:
+                rid[id(m)] = r
+                b.add_name(r.id, m.name)
         return rid.get(id(m)) if m is not None else None
 
     draft = Draft(article_id, meta)
