@@ -238,3 +238,18 @@ def test_an_article_in_another_house_style() -> None:
     assert share["qualifier"] == "more-than" and share["attributed_to"] == ["nigora-rahimova"]
     post = draft.posts[0]
     assert post["role"] == "National Project Officer"
+
+
+def test_unnamed_groups_of_participants_are_listed_and_named_ones_skipped() -> None:
+    text = (
+        "Title\nA seminar was held on 5 May 2020. It brought together representatives of "
+        "local police units, the Ministry of Justice, social workers and journalists."
+    )
+    draft = draft_for("x", text, [], set())
+    groups = {e["name"] for e in draft.entities if e["kind"] == "Group"}
+    assert groups == {"local police units", "social workers", "journalists"}
+    orgs = {e["name"] for e in draft.entities if e["kind"] == "Organization"}
+    assert orgs == {"Ministry of Justice"}
+    event = next(e["id"] for e in draft.entities if e["kind"] == "Event")
+    participants = {f["s"] for f in draft.facts if f["p"] == "participatedIn" and f["o"] == event}
+    assert len(participants) == 4
