@@ -19,12 +19,13 @@ from pathlib import Path
 
 from pyoxigraph import Quad
 
-from kg import __version__, models
+from kg import __version__, models, pipeline
 from kg.atomic import write_bytes
 from kg.cache import BuildCache, CachedGraph, code_digest, sha256
-from kg.curation import Curation, Paths, load_project
+from kg.curation import Curation, Paths, Plan, draft_problems, plan_project
 from kg.graph import article_quads, registry_quads, sort_quads
 from kg.outputs import OUTPUTS, commit, discard, render, write_outputs
+from kg.pipeline import ArticleResult
 from kg.problems import CurationError, Problem
 from kg.store import replace_graphs, write_store
 from kg.validate import graph_bytes, validate_graphs
@@ -63,11 +64,41 @@ def check_shapes(graphs: dict[str, list[Quad]]) -> None:
         raise CurationError([Problem("ontology/shapes.ttl", None, m) for m in messages])
 
 
-def check_project(root: Path, include_drafts: bool = False) -> Curation:
+@dataclass
+class CheckSummary:
+    """What `kg check` found in a project that passed."""
+
+    entities: int
+    articles: int
+    facts: int
+    pending: list[tuple[str, int | None, str]]
+
+
+def _registry_curation(plan: Plan) -> Curation:
+    return Curation(plan.root, plan.checker.ontology, plan.entities, plan.origin, [])
+
+
+def _run(plan: Plan, validate: bool, chunks: bool) -> list[ArticleResult]:
+    """The per-article work of the plan; raise CurationError with every problem found."""
+    results: list[ArticleResult] = []
+    problems = list(plan.problems.items)
+    for batch in pipeline.run(plan, validate, chunks):
+        results.extend(batch.articles)
+        problems.extend(batch.problems)
+        plan.checker.pending.extend(batch.pending)
+    plan.problems.items = problems
+    draft_problems(plan)
+    plan.problems.raise_if_any()
+    return results
+
+
+def check_project(root: Path, include_drafts: bool = False) -> CheckSummary:
     """Everything `kg build` checks (curation rules and SHACL), writing nothing."""
-    curation = load_project(root, include_drafts=include_drafts)
-    check_shapes(make_graphs(curation))
-    return curation
+    plan = plan_project(root, include_drafts)
+    results = _run(plan, validate=True, chunks=False)
+    check_shapes(make_graphs(_registry_curation(plan)))
+    facts = sum(r.facts for r in results)
+    return CheckSummary(len(plan.entities), len(results), facts, plan.checker.pending)
 
 
 @dataclass(frozen=True)
@@ -92,10 +123,10 @@ def _scan(root: Path, include_drafts: bool) -> _Inputs:
     return _Inputs(shared, articles)
 
 
-def _entity_digest(curation: Curation) -> str:
+def _entity_digest(plan: Plan) -> str:
     rows = [
-        [eid, curation.origin[eid], curation.entities[eid].model_dump(mode="json")]
-        for eid in sorted(curation.entities)
+        [eid, plan.origin[eid], plan.entities[eid].model_dump(mode="json")]
+        for eid in sorted(plan.entities)
     ]
     return sha256(json.dumps(rows, sort_keys=True).encode())
 
@@ -125,39 +156,39 @@ def build_project(
     with stage("scan inputs"):
         inputs = _scan(root, include_drafts)
         unchanged = {a for a, digest in inputs.articles.items() if cache.valid(a, digest)}
-    with stage("load curation"):
+    with stage("load entities"):
         known = {
             str(e["id"]): (models.Entity.model_validate(e), name)
             for name in unchanged
             for e in cache.graphs[name].entities
         }
-        curation = load_project(
+        plan = plan_project(
             root, include_drafts, only=set(inputs.articles) - unchanged, known=known
         )
-        key = sha256(f"{inputs.shared}\0{_entity_digest(curation)}".encode())
+        key = sha256(f"{inputs.shared}\0{_entity_digest(plan)}".encode())
         if unchanged and key != cache.key:  # an entity changed: every article may be affected
             unchanged = set()
-            curation = load_project(root, include_drafts)
-    with stage("make graphs"):
-        fresh_registry = not (unchanged and cache.valid("registry", inputs.shared))
-        graphs = make_graphs(curation, registry=fresh_registry)
-    if validate:
-        with stage("SHACL validation"):
-            check_shapes(graphs)
-    with stage("render"):
-        local = {
-            a.id: [
-                e.model_dump(mode="json", by_alias=True, exclude_defaults=True) for e in a.entities
-            ]
-            for a in curation.articles
-        }
-        for name, quads in graphs.items():
-            digest = inputs.articles.get(name, inputs.shared)
-            cache.stage(name, render(quads), CachedGraph(digest, len(quads), local.get(name, [])))
+            plan = plan_project(root, include_drafts)
+    with stage("check, build, validate and render articles"):
+        results = _run(plan, validate, chunks=True)
+    with stage("registry graph"):
+        if not (unchanged and cache.valid("registry", inputs.shared)):
+            quads = make_graphs(_registry_curation(plan))["registry"]
+            if validate:
+                check_shapes({"registry": quads})
+            cache.stage("registry", render(quads), CachedGraph(inputs.shared, len(quads)))
+            results_names = ["registry"]
+        else:
+            results_names = []
+    for result in results:
+        assert result.chunks is not None
+        record = CachedGraph(inputs.articles[result.id], result.quads, result.entities)
+        cache.stage(result.id, result.chunks, record)
+        results_names.append(result.id)
     names = ["registry", *sorted(a for a in inputs.articles)]
     report.graphs = {name: cache.graphs[name].quads for name in names}
-    report.rebuilt = sorted(graphs)
-    report.left_out = {a.id: a.left_out for a in curation.articles if a.left_out}
+    report.rebuilt = sorted(results_names)
+    report.left_out = {r.id: r.left_out for r in results if r.left_out}
 
     with stage("write outputs"):
         temps = write_outputs(out, (cache.chunks(name) for name in names))
@@ -165,7 +196,8 @@ def build_project(
         if store:
             with stage("load store"):
                 nquads = temps["kg.nq"]
-                _update_store(out / "store", cache, names, set(graphs), nquads, not unchanged)
+                rebuilt = set(results_names)
+                _update_store(out / "store", cache, names, rebuilt, nquads, not unchanged)
             report.files["store"] = out / "store"
         manifest = {
             "kg_version": __version__,

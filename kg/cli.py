@@ -100,14 +100,13 @@ def check(root: Path, include_drafts: bool) -> None:
     from kg.build import check_project
 
     try:
-        curation = check_project(root, include_drafts=include_drafts)
+        summary = check_project(root, include_drafts=include_drafts)
     except CurationError as exc:
         fail(exc)
-    for file, line, what in curation.pending:
+    for file, line, what in summary.pending:
         console.print(f"{file}:{line}: {what} left out (not reviewed)", markup=False)
-    facts = sum(len(a.facts) for a in curation.articles)
     console.print(
-        f"ok: {len(curation.entities)} entities, {len(curation.articles)} articles, {facts} facts"
+        f"ok: {summary.entities} entities, {summary.articles} articles, {summary.facts} facts"
     )
 
 
