@@ -12,8 +12,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.extract_dates import DATELINE, MONTHS
+from kg.extract_dates import DATELINE
 from kg.extract_places import REGION_RE, lookup_country
+from kg.extract_words import (
+    CONNECTORS,
+    FUNCTION_WORDS,
+    KIND_HEADS,
+    LOWER_IN_NAME,
+    NOT_NAMES,
+    ORG_HEADS,
+    SPEECH_VERBS,
+    STANDALONE_HEADS,
+    TITLE_WORDS,
+)
 
 _L = r"[^\W\d_]"
 _TOKEN_RE = re.compile(
@@ -22,164 +33,6 @@ _TOKEN_RE = re.compile(
     r"|\d+(?:[.,]\d+)*"
     r"|\S"
 )
-
-ORG_HEADS = {
-    "ministry",
-    "service",
-    "office",
-    "centre",
-    "center",
-    "organization",
-    "organisation",
-    "department",
-    "agency",
-    "committee",
-    "council",
-    "parliament",
-    "embassy",
-    "bureau",
-    "commission",
-    "customs",
-    "registry",
-    "union",
-    "court",
-    "police",
-    "secretariat",
-    "directorate",
-    "inspectorate",
-    "foundation",
-    "association",
-    "institute",
-    "university",
-    "fund",
-    "coalition",
-    "mission",
-    "authority",
-    "administration",
-    "assembly",
-    "procuracy",
-    "government",
-    "prosecutor’s office",
-    "unit",
-    "division",
-    "guard",
-    "guards",
-    "network",
-    "troops",
-    "forces",
-}
-KIND_HEADS = {
-    "programme": "Programme",
-    "program": "Programme",
-    "strategy": "Programme",
-    "plan": "ActionPlan",
-    "platform": "Platform",
-    "mechanism": "Mechanism",
-    "campaign": "Campaign",
-    "law": "Law",
-    "code": "Law",
-    "act": "Law",
-    "constitution": "Law",
-    "convention": "Agreement",
-    "protocol": "Agreement",
-    "memorandum": "Agreement",
-    "agreement": "Agreement",
-    "treaty": "Agreement",
-    "guidelines": "Document",
-    "declaration": "Document",
-    "report": "Document",
-    "concept": "Document",
-    "resolution": "Document",
-}
-TITLE_WORDS = {
-    "head",
-    "minister",
-    "coordinator",
-    "co-ordinator",
-    "officer",
-    "secretary",
-    "director",
-    "chairman",
-    "chairwoman",
-    "chair",
-    "ambassador",
-    "representative",
-    "deputy",
-    "adviser",
-    "advisor",
-    "specialist",
-    "expert",
-    "president",
-    "chief",
-    "commissioner",
-    "consultant",
-    "manager",
-    "ombudsman",
-    "spokesperson",
-    "envoy",
-    "attaché",
-    "analyst",
-    "prosecutor",
-}
-# Head words that name an organisation on their own ("representatives of the Parliament").
-STANDALONE_HEADS = {"parliament", "customs", "police", "procuracy"}
-# Lower-case head words that still belong to a capitalised name ("General Prosecutor’s office").
-_LOWER_IN_NAME = {"office", "service", "ministry", "centre", "department", "mission"}
-CONNECTORS = {"of", "on", "for", "and", "in", "against", "under", "the", "de"}
-# Capitalised words that open sentences or titles without naming anything.
-FUNCTION_WORDS = {
-    word
-    for line in (
-        "the a an this that these those its their our his her",
-        "some also all both each every in on at by for from",
-        "with as during according thanks notably between after before while when since",
-        "under it they we he she to and but of today yesterday",
-        "however meanwhile moreover participants opportunities",
-    )
-    for word in line.split()
-}
-# Capitalised words that are never part of a name: months, days, honorifics.
-HONORIFICS = {"Mr", "Ms", "Mrs", "Dr", "Prof", "Mme", "Sir"}
-NOT_NAMES = (
-    set(MONTHS)
-    | HONORIFICS
-    | {"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-)
-SPEECH_VERBS = (
-    r"said|says|noted|added|stated|stressed|emphasi[sz]ed|explained|told|underlined|remarked|"
-    r"highlighted|pointed out|raised|observed|announced|declared"
-)
-WORD_NUMBERS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "fifteen": 15,
-    "twenty": 20,
-    "thirty": 30,
-    "fifty": 50,
-    "hundred": 100,
-}
-ORDINALS = {
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-}
 
 
 @dataclass
@@ -314,7 +167,7 @@ def _phrases(sent: Sentence) -> list[list[Token]]:
             if n.text in NOT_NAMES:
                 break
             if (n.cap and n.text[0].isalpha()) or (
-                n.low in _LOWER_IN_NAME and run[-1].cap and run[-1].low not in CONNECTORS
+                n.low in LOWER_IN_NAME and run[-1].cap and run[-1].low not in CONNECTORS
             ):
                 run.append(n)
             elif n.low in CONNECTORS or (

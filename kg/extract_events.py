@@ -9,13 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kg.extract import (
-    ORDINALS,
-    WORD_NUMBERS,
-    Mention,
-    Sentence,
-)
+from kg.extract import Mention, Sentence
 from kg.extract_dates import DateMention
+from kg.extract_words import ORDINALS, WORD_NUMBERS
 
 AGENT_KINDS = ("Organization", "Group", "Person")
 _TRIGGER = (

@@ -10,16 +10,10 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kg.extract import (
-    ORDINALS,
-    SPEECH_VERBS,
-    TITLE_WORDS,
-    WORD_NUMBERS,
-    Mention,
-    Sentence,
-)
+from kg.extract import Mention, Sentence
 from kg.extract_dates import DateMention
 from kg.extract_events import AGENT_KINDS, Span
+from kg.extract_words import ORDINALS, SPEECH_VERBS, TITLE_WORDS, WORD_NUMBERS
 
 
 @dataclass

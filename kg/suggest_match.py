@@ -17,8 +17,9 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from kg.curation import load_project
-from kg.extract import KIND_HEADS, ORG_HEADS, Mention
+from kg.extract import Mention
 from kg.extract_places import lookup_country
+from kg.extract_words import KIND_HEADS, ORG_HEADS
 from kg.problems import CurationError
 
 MATCH_CUTOFF = 88.0  # below this a name is a new entity, with the closest entry in its note
