@@ -157,3 +157,9 @@ main.add_command(analyze)
 main.add_command(path)
 main.add_command(view)
 main.add_command(export)
+
+from kg.cli_curate import add, diff, suggest  # noqa: E402
+
+main.add_command(add)
+main.add_command(suggest)
+main.add_command(diff)
