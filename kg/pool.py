@@ -30,6 +30,10 @@ class QueryFailed(Exception):
     """The engine refused or failed the query (its message is for the user)."""
 
 
+class WorkerLost(QueryFailed):
+    """The worker process died while running the query (killed, out of memory)."""
+
+
 def _worker_main(conn: Connection, store_path: str) -> None:
     """Serve queries from ``conn`` until the parent closes it."""
     import pyoxigraph
@@ -151,7 +155,7 @@ class QueryPool:
             status, payload = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._retire(worker)
-            raise QueryFailed("the query worker stopped unexpectedly") from None
+            raise WorkerLost("the query worker stopped unexpectedly; try again") from None
         self._idle.put(worker)
         if status != "ok":
             raise QueryFailed(payload)

@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -494,7 +494,6 @@ class Answer:
     query: NamedQuery
     bindings: dict[str, Any]
     result: Result
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def run_named(run: Runner, query: NamedQuery, raw: Mapping[str, str]) -> Answer:

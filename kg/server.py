@@ -26,7 +26,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kg.pool import QueryFailed, QueryPool, QueryTimeout
+from kg.pool import QueryFailed, QueryPool, QueryTimeout, WorkerLost
 from kg.queries import DEFAULT_LIMIT, NamedQuery, QueryError, get_query, run_named
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, serialize
 from kg.safety import QuerySyntaxError, UnsafeQuery, check_graph_iri, check_query
@@ -307,7 +307,7 @@ async def _query_error(request: Request, exc: Exception) -> Response:
         return _error(400, str(exc))
     if isinstance(exc, UnsafeQuery):
         return _error(403, str(exc))
-    if isinstance(exc, QueryTimeout):
+    if isinstance(exc, QueryTimeout | WorkerLost):
         return _error(503, str(exc), {"Retry-After": "1"})
     return _error(400, f"the query failed: {exc}")
 

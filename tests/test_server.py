@@ -399,3 +399,24 @@ def test_health_queries_and_openapi(client) -> None:
         assert f"/queries/{name}" in spec["paths"]
     params = spec["paths"]["/queries/countries-at-event"]["get"]["parameters"]
     assert params[0]["name"] == "event" and params[0]["required"] is True
+
+
+def test_a_lost_worker_is_503_and_replaced(seed_build) -> None:
+    """A worker killed mid-query (out of memory, say) fails that query only."""
+    import os
+    import signal
+
+    from kg.pool import QueryPool, WorkerLost
+
+    pool = QueryPool(seed_build / "store", workers=1, timeout=20)
+    try:
+        [worker] = list(pool._live)
+        with ThreadPoolExecutor(1) as ex:
+            future = ex.submit(pool.run, CARTESIAN, None, limit=10)
+            time.sleep(0.5)
+            os.kill(worker.process.pid, signal.SIGKILL)
+            with pytest.raises(WorkerLost):
+                future.result()
+        assert pool.run("ASK { ?s ?p ?o }", limit=10).boolean is True
+    finally:
+        pool.close()
