@@ -6,6 +6,7 @@ import os
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -113,8 +114,10 @@ def _within(timeout: float, work: Callable[[], Result]) -> Result:
 
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
+    deadline = time.monotonic() + timeout
     try:
-        thread.join(timeout)
+        while thread.is_alive() and time.monotonic() < deadline:
+            thread.join(min(0.5, max(0.0, deadline - time.monotonic())))
     except KeyboardInterrupt:
         err.print("interrupted", markup=False)
         sys.stdout.flush()

@@ -444,3 +444,22 @@ def test_result_from_remote_json(library, run) -> None:
     capped = result_from_json(data, limit=3)
     assert len(capped.rows) == 3 and capped.truncated
     assert result_from_json({"head": {}, "boolean": True}).boolean is True
+
+
+def test_cli_ctrl_c_stops_a_running_query(seed_build) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    kg = Path(sys.executable).with_name("kg")
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    proc = subprocess.Popen(
+        [str(kg), "query", "--sparql", query, "--store", str(seed_build / "store")],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "interrupted" in err
