@@ -13,6 +13,7 @@ import pytest
 import rdflib
 from _kgserver import free_port, live_server
 from click.testing import CliRunner
+from selectolax.parser import HTMLParser
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.cli import main
@@ -420,3 +421,17 @@ def test_a_lost_worker_is_503_and_replaced(seed_build) -> None:
         assert pool.run("ASK { ?s ?p ?o }", limit=10).boolean is True
     finally:
         pool.close()
+
+
+def test_every_entity_has_a_page_with_its_name(client, seed_store) -> None:
+    rows = seed_store.query(
+        "SELECT ?e ?l WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "FILTER(STRSTARTS(STR(?e), 'https://kg.invalid/id/')) }",
+        use_default_graph_as_union=True,
+    )
+    entities = {row["e"].value.removeprefix(ID): row["l"].value for row in rows}
+    assert len(entities) > 100
+    for eid, label in entities.items():
+        page = client.get(f"/entity/{eid}")
+        assert page.status_code == 200, eid
+        assert HTMLParser(page.text).css_first("h1").text() == label, eid
