@@ -13,7 +13,7 @@ import pytest
 import rdflib
 from _kgserver import free_port, live_server
 from click.testing import CliRunner
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.cli import main
