@@ -14,3 +14,6 @@ def main() -> None:
 
 
 # Commands of other modules register here (one line each), in the order `kg --help` lists them.
+from kg.cli_remote import push_command  # noqa: E402
+
+main.add_command(push_command)
