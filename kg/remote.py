@@ -8,6 +8,7 @@ with a readable message that never contains a credential.
 
 from __future__ import annotations
 
+import ast
 import base64
 import urllib.error
 import urllib.parse
@@ -95,6 +96,9 @@ def endpoint_for(
     for extra in (update, store):
         if extra:
             _check_url(extra)
+    if auth is None:
+        auth = auth_from_url(url)
+    url, update, store = (redact(u) if u else u for u in (url, update, store))
     if bulk and kind != "oxigraph":
         raise RemoteError("--bulk is an Oxigraph server option; use it with --store-kind oxigraph")
     base = url.rstrip("/")
@@ -131,6 +135,15 @@ def endpoint_for(
         query_params=query_params,
         store_params=store_params,
     )
+
+
+def auth_from_url(url: str) -> Auth | None:
+    """Credentials written into a URL (``http://user:password@host/``), which urllib ignores."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None:
+        return None
+    password = urllib.parse.unquote(parts.password) if parts.password is not None else None
+    return Auth(user=urllib.parse.unquote(parts.username), password=password)
 
 
 def _strip_suffix(url: str, *suffixes: str) -> str:
@@ -382,8 +395,7 @@ def run_remote_query(
             "URITooLong": 414,
             "EndPointInternalError": 500,
         }.get(type(err).__name__, 500)
-        body = err.response if isinstance(err.response, bytes) else str(err.response).encode()
-        raise http_error(code, body, "query", ep.query, scrub_ep) from None
+        raise http_error(code, _wrapper_body(err), "query", ep.query, scrub_ep) from None
     except urllib.error.HTTPError as err:
         raise http_error(err.code, _read_quietly(err), "query", ep.query, scrub_ep) from None
     except TimeoutError:
@@ -405,6 +417,18 @@ def run_remote_query(
         return ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
     except SyntaxError as err:
         raise RemoteError(f"{redact(ep.query)} sent results kg cannot read: {err}") from None
+
+
+def _wrapper_body(err: Exception) -> bytes:
+    """The store's reply SPARQLWrapper kept only inside its message (as a bytes repr)."""
+    _, sep, tail = str(err).partition("\n\nResponse:\n")
+    if not sep:
+        return b""
+    try:
+        body = ast.literal_eval(tail)
+    except (ValueError, SyntaxError):
+        return tail.encode("utf-8", "replace")
+    return body if isinstance(body, bytes) else str(body).encode("utf-8", "replace")
 
 
 def _apply_auth(wrapper: object, auth: Auth | None) -> None:
@@ -564,6 +588,37 @@ def remote_triples(endpoint: Endpoint, graph: str) -> set[ox.Triple]:
     return set(result)  # type: ignore[arg-type]
 
 
+def triple_diff(mine: set[ox.Triple], theirs: set[ox.Triple]) -> tuple[int, int]:
+    """Triples to add and to remove; blank-node triples are compared after canonicalisation."""
+    mine_ground, mine_blank = _split_blank(mine)
+    theirs_ground, theirs_blank = _split_blank(theirs)
+    mine_blank, theirs_blank = _canonical(mine_blank), _canonical(theirs_blank)
+    added = len(mine_ground - theirs_ground) + len(mine_blank - theirs_blank)
+    removed = len(theirs_ground - mine_ground) + len(theirs_blank - mine_blank)
+    return added, removed
+
+
+def _split_blank(triples: set[ox.Triple]) -> tuple[set[ox.Triple], set[ox.Triple]]:
+    blank = {
+        t
+        for t in triples
+        if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
+    }
+    return triples - blank, blank
+
+
+def _is_blank(term: object) -> bool:
+    return isinstance(term, ox.BlankNode)
+
+
+def _canonical(triples: set[ox.Triple]) -> set[ox.Triple]:
+    if not triples:
+        return triples
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return {q.triple for q in dataset}
+
+
 def local_counts(store: ox.Store) -> dict[str, int]:
     """Triples per local named graph."""
     query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
@@ -589,9 +644,8 @@ def plan_push(
         if not compare:
             plan.append(GraphPlan(graph, "replace", n_local, n_remote))
             continue
-        mine = {q.triple for q in store.quads_from_pattern(None, None, None, ox.NamedNode(graph))}
-        theirs = remote_triples(endpoint, graph)
-        added, removed = len(mine - theirs), len(theirs - mine)
+        mine = {q.triple for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))}
+        added, removed = triple_diff(mine, remote_triples(endpoint, graph))
         action: Action = "unchanged" if not added and not removed else "replace"
         plan.append(GraphPlan(graph, action, n_local, n_remote, added, removed))
     for graph in sorted(set(remote) - set(local)):
@@ -720,7 +774,7 @@ def push(
     if plan is not None:
         report.skipped = sum(1 for p in plan if p.action == "unchanged")
     report.default_graph_triples = sum(
-        1 for _ in store.quads_from_pattern(None, None, None, ox.DefaultGraph())
+        1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     )
     for position, (graph, _count) in enumerate(todo, start=1):
         chunks, count = graph_chunks(store, graph, chunk_size)
