@@ -209,12 +209,11 @@ def _push(
         )
     seconds = time.perf_counter() - started
     rate = report.triples / seconds if seconds > 0 else 0.0
-    gsp = report.protocol == "gsp"
-    via = "Graph Store Protocol" if gsp else "SPARQL Update"
-    target = remote.redact((ep.store if gsp else ep.update) or "")
+    names = {"gsp": "Graph Store Protocol", "update": "SPARQL Update"}
+    via = " and ".join(names[p] for p in report.protocol.split("+") if p in names)
     click.echo(
         f"pushed {report.graphs} graphs, {report.triples} triples in {seconds:.1f} s "
-        f"({rate:,.0f} triples/s) via {via} to {target}"
+        f"({rate:,.0f} triples/s, {report.requests} requests) via {via}"
     )
     if report.skipped:
         click.echo(f"left {report.skipped} unchanged graphs alone")

@@ -689,7 +689,31 @@ class _Writer:
             )
         self.protocol: str = protocol
         self.may_fall_back = protocol == "gsp" and endpoint.update is not None
+        # Small graphs travel many to a request: one HTTP round trip and one transaction per
+        # article graph made pushes of large corpora crawl (3,600 triples/s on Oxigraph).
+        self.can_batch = endpoint.update is not None and (
+            protocol == "update" or endpoint.store is not None
+        )
         self.requests = 0
+        self.used: set[str] = set()
+
+    def replace_many(self, graphs: list[tuple[str, bytes]]) -> None:
+        """Replace several small graphs in one request (two with Oxigraph's bulk load)."""
+        drops = " ;\n".join(f"DROP SILENT GRAPH {ox.NamedNode(g)}" for g, _ in graphs)
+        if self.endpoint.store_params and self.endpoint.store:
+            self._update(drops)
+            body = b"".join(_as_nquads(data, graph) for graph, data in graphs)
+            url = _with_params(self.endpoint.store, self.endpoint.store_params)
+            self.requests += 2
+            self.used.add("gsp")
+            self.http.request("POST", url, body=body, content_type="application/n-quads")
+            return
+        blocks = "\n".join(
+            f"GRAPH {ox.NamedNode(g)} {{\n{data.decode('utf-8')}}}" for g, data in graphs
+        )
+        self.requests += 1
+        self.used.add("update")
+        self._update(f"{drops} ;\nINSERT DATA {{\n{blocks}\n}}")
 
     def replace(self, graph: str, chunks: list[bytes]) -> None:
         """Make the remote graph hold exactly these chunks of N-Triples."""
@@ -715,6 +739,7 @@ class _Writer:
 
     def _write(self, graph: str, chunk: bytes, *, first: bool) -> None:
         self.requests += 1
+        self.used.add(self.protocol)
         if self.protocol == "gsp":
             params = [("graph", graph)]
             bulk = bool(self.endpoint.store_params)
@@ -739,6 +764,12 @@ class _Writer:
             body=text.encode("utf-8"),
             content_type="application/sparql-update",
         )
+
+
+def _as_nquads(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples lines (pyoxigraph's, each ending in " .") as N-Quads lines of ``graph``."""
+    suffix = f" {ox.NamedNode(graph)} .".encode()
+    return b"".join(line[:-2] + suffix + b"\n" for line in ntriples.splitlines() if line)
 
 
 def push(
@@ -776,9 +807,29 @@ def push(
     report.default_graph_triples = sum(
         1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph())
     )
+    batch: list[tuple[str, bytes]] = []
+    batch_triples = 0
+
+    def flush() -> None:
+        nonlocal batch, batch_triples
+        if batch:
+            writer.replace_many(batch)
+            if progress:
+                progress(batch_triples)
+            report.graphs += len(batch)
+            report.triples += batch_triples
+        batch, batch_triples = [], 0
+
     for position, (graph, _count) in enumerate(todo, start=1):
         chunks, count = graph_chunks(store, graph, chunk_size)
         try:
+            if writer.can_batch and len(chunks) == 1 and count < chunk_size:
+                if batch_triples + count > chunk_size:
+                    flush()
+                batch.append((graph, chunks[0]))
+                batch_triples += count
+                continue
+            flush()
             if len(chunks) == 1:
                 writer.replace(graph, chunks)
                 if progress:
@@ -786,19 +837,28 @@ def push(
             else:
                 _replace_with_progress(writer, graph, chunks, progress)
         except RemoteError as err:
-            raise RemoteError(
-                f"{err}\n  while pushing graph {position} of {len(todo)}: <{graph}>; the graphs "
-                "before it are complete, this one may be partial: push again to replace it",
-                status=err.status,
-            ) from None
+            raise _interrupted(err, graph, position, len(todo)) from None
         report.graphs += 1
         report.triples += count
+    try:
+        flush()
+    except RemoteError as err:
+        raise _interrupted(err, todo[-1][0], len(todo), len(todo)) from None
     for graph in to_delete:
         writer.delete(graph)
         report.deleted.append(graph)
-    report.protocol = writer.protocol
+    report.protocol = "+".join(sorted(writer.used)) or writer.protocol
     report.requests = writer.requests
     return report
+
+
+def _interrupted(err: RemoteError, graph: str, position: int, total: int) -> RemoteError:
+    return RemoteError(
+        f"{err}\n  while pushing graph {position} of {total} (<{graph}>, or a batch of small "
+        "graphs ending there); the graphs before it are complete, the ones in flight may be "
+        "partial or empty: push again to replace them",
+        status=err.status,
+    )
 
 
 def _replace_with_progress(

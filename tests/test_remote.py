@@ -76,7 +76,8 @@ def test_push_seed_graph_puts_every_article_graph_in_the_store(
     assert remote_counts(ep) == local
     assert report.graphs == len(local) >= 7  # five articles, the registry, the ontology
     assert report.triples == sum(local.values())
-    assert report.protocol == "gsp"
+    assert report.protocol == "update"  # small graphs go many to one SPARQL Update request
+    assert report.requests == 1
 
 
 def test_pushing_twice_gives_the_same_triple_counts_and_nothing_to_change(
@@ -146,6 +147,27 @@ def test_bulk_mode_replaces_graphs_too(oxigraph: OxigraphServer) -> None:
     remote.push(ep, store, chunk_size=200)
     remote.push(ep, store, chunk_size=200)
     assert remote_counts(ep) == remote.local_counts(store)
+
+
+def test_graph_store_protocol_alone_pushes_graph_by_graph(
+    oxigraph: OxigraphServer, seed_store: ox.Store
+) -> None:
+    ep = Endpoint(query=oxigraph.base + "/query", store=oxigraph.base + "/store")
+    report = remote.push(ep, seed_store)
+    assert (report.protocol, report.requests) == ("gsp", len(remote.local_graphs(seed_store)))
+    for graph in remote.local_graphs(seed_store):
+        assert same_graph(remote.remote_triples(ep, graph), graph_triples(seed_store, graph))
+
+
+def test_bulk_mode_batches_small_graphs_as_nquads(
+    oxigraph: OxigraphServer, seed_store: ox.Store
+) -> None:
+    ep = oxigraph.endpoint(bulk=True)
+    for _ in range(2):
+        report = remote.push(ep, seed_store)
+        assert (report.protocol, report.requests) == ("gsp", 2)  # DROPs, then one N-Quads POST
+    for graph in remote.local_graphs(seed_store):
+        assert same_graph(remote.remote_triples(ep, graph), graph_triples(seed_store, graph))
 
 
 def test_sparql_update_fallback_loads_the_same_graph(
