@@ -138,6 +138,11 @@ def stats(store_path: Path) -> None:
 
 
 # Commands of other modules register here (one line each), in the order `kg --help` lists them.
+from kg.cli_query import queries_command, query_command, serve_command  # noqa: E402
+
+main.add_command(queries_command)
+main.add_command(query_command)
+main.add_command(serve_command)
 from kg.cli_remote import push_command  # noqa: E402
 
 main.add_command(push_command)
