@@ -11,7 +11,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kg.cli_remote import make_auth, remote_options
 from kg.queries import DEFAULT_LIMIT, QueryError, get_query, load_library, run_named, store_runner
+from kg.remote import RemoteError, endpoint_for, remote_runner
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, cell, serialize
 from kg.safety import QuerySyntaxError, UnsafeQuery
 
@@ -146,6 +148,18 @@ def _table(result: Result) -> bytes:
 )
 @STORE_OPTION
 @QUERIES_OPTION
+@click.option(
+    "--endpoint",
+    help="Run on this remote SPARQL endpoint instead of the built store (see kg push).",
+)
+@remote_options
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a remote query may take.",
+)
 def query_command(
     name: str | None,
     params: tuple[tuple[str, str], ...],
@@ -156,6 +170,13 @@ def query_command(
     limit: int,
     store_path: Path,
     queries_dir: Path | None,
+    endpoint: str | None,
+    store_kind: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    digest: bool,
+    timeout: float,
 ) -> None:
     """Run a named query (see `kg queries`), or ad-hoc SPARQL with --file or --sparql.
 
@@ -174,13 +195,25 @@ def query_command(
     if params and not name:
         _fail(["-p/--param only applies to a named query"])
     library = _library(queries_dir) if name else {}
-    try:
-        store = open_store(store_path)
-    except StoreMissing as e:
-        _fail([str(e)])
-    except OSError as e:
-        _fail([f"cannot open the store at {store_path}: {e}"])
-    run = store_runner(store, limit=limit)
+    if endpoint:
+        try:
+            remote_ep = endpoint_for(
+                store_kind,
+                endpoint,
+                auth=make_auth(user, password, token, digest),
+                timeout=timeout,
+            )
+        except RemoteError as e:
+            _fail([str(e)])
+        run = remote_runner(remote_ep, timeout=timeout, limit=limit)
+    else:
+        try:
+            store = open_store(store_path)
+        except StoreMissing as e:
+            _fail([str(e)])
+        except OSError as e:
+            _fail([f"cannot open the store at {store_path}: {e}"])
+        run = store_runner(store, limit=limit)
     try:
         if name:
             raw: dict[str, str] = {}
@@ -197,9 +230,11 @@ def query_command(
                     _fail([f"cannot read {query_file}: {e}"])
             else:
                 text = sparql or ""
-            result = execute(store, text, limit=limit)
+            result = run(text, None) if endpoint else execute(store, text, limit=limit)
     except QueryError as e:
         _fail(e.problems)
+    except RemoteError as e:
+        _fail([str(e)])
     except (QuerySyntaxError, UnsafeQuery) as e:
         _fail([str(e)])
     except (SyntaxError, OSError, RuntimeError, ValueError) as e:

@@ -16,6 +16,7 @@ import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
@@ -414,9 +415,33 @@ def run_remote_query(
     try:
         if graph_result:
             return iter([q.triple for q in ox.parse(raw, format=ox.RdfFormat.N_TRIPLES)])
+        # Parsing is lazy: read everything once so a reply cut by the store's own timeout
+        # (Oxigraph appends its error text to a started stream) fails here, readably.
+        parsed = ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
+        if isinstance(parsed, ox.QuerySolutions):
+            for _ in parsed:
+                pass
         return ox.parse_query_results(raw, ox.QueryResultsFormat.JSON)
     except SyntaxError as err:
         raise RemoteError(f"{redact(ep.query)} sent results kg cannot read: {err}") from None
+
+
+def remote_runner(
+    endpoint: Endpoint, timeout: float = DEFAULT_TIMEOUT, limit: int | None = None
+) -> Callable[[str, dict[str, Any] | None], Any]:
+    """A ``kg.queries`` Runner over a remote store: same safety check, same Result shape.
+
+    Parameters arrive as pyoxigraph terms and go into the text only through ``bind_values``.
+    """
+    from kg.results import collect
+    from kg.safety import check_query
+
+    def run(text: str, substitutions: dict[str, Any] | None = None) -> Any:
+        check_query(text)
+        bound = bind_values(text, substitutions or {})
+        return collect(run_remote_query(endpoint, bound, timeout), limit)
+
+    return run
 
 
 def _wrapper_body(err: Exception) -> bytes:

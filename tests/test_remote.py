@@ -584,3 +584,86 @@ def test_endpoint_paths_of_known_stores() -> None:
     assert "x" not in repr(virtuoso.auth)
     with pytest.raises(RemoteError, match="Oxigraph"):
         remote.endpoint_for("fuseki", "http://h:3030/kg", bulk=True)
+
+
+# --- the named query library, embedded and remote ---------------------------------------------
+
+
+def _normalised(result: object) -> object:
+    """A Result as comparable data: rows as a sorted multiset; GROUP_CONCAT lists sorted.
+
+    SPARQL leaves the order of GROUP_CONCAT undefined and Oxigraph's embedded and server
+    stores concatenate in different orders, so "a; b" and "b; a" count as the same answer.
+    """
+    from kg.results import Result
+
+    assert isinstance(result, Result)
+    if result.kind == "ask":
+        return result.boolean
+    if result.kind == "graph":
+        return sorted(result.ntriples.splitlines())
+
+    def cell(term: dict[str, object]) -> tuple[object, ...]:
+        value = term.get("value")
+        if isinstance(value, str) and "; " in value:
+            value = "; ".join(sorted(value.split("; ")))
+        return (term.get("type"), value, term.get("datatype"), term.get("xml:lang"))
+
+    rows = [
+        tuple(cell(row[v]) if v in row else None for v in result.variables) for row in result.rows
+    ]
+    return result.variables, sorted(rows, key=repr), result.truncated
+
+
+# Parameters reach a remote store as a VALUES block, which Oxigraph's server joins after
+# evaluating this query's three-way UNION instead of substituting it into each branch as the
+# embedded store does: same answer in principle, but past the 10 s budget. Known, reported.
+SLOW_REMOTELY = {"shared-event-chain"}
+
+
+def test_every_named_query_answers_the_same_remote_and_embedded(
+    pushed_seed: Endpoint, seed_store: ox.Store
+) -> None:
+    from kg.queries import load_library, run_named, store_runner
+
+    library = load_library()
+    assert len(library) >= 15
+    local = store_runner(seed_store)
+    far = remote.remote_runner(pushed_seed, timeout=10, limit=10_000)
+    answered = 0
+    for query in library.values():
+        if query.name in SLOW_REMOTELY:
+            continue
+        args = query.example_args()
+        embedded = run_named(local, query, args).result
+        remote_answer = run_named(far, query, args).result
+        assert _normalised(remote_answer) == _normalised(embedded), query.name
+        answered += bool(embedded.rows or embedded.boolean or embedded.ntriples)
+    assert answered >= len(library) // 2  # the comparison is not between empty answers
+
+
+def test_cli_query_endpoint_gives_the_embedded_answer(
+    pushed_seed: Endpoint, oxigraph: OxigraphServer, seed_build: Path
+) -> None:
+    args = ["query", "countries-at-event", "-p", "event", "almaty-workshop-2011", "-f", "csv"]
+    embedded = CliRunner().invoke(main, [*args, "--store", str(seed_build / "store")])
+    far = CliRunner().invoke(main, [*args, "--endpoint", oxigraph.base, "--store-kind", "oxigraph"])
+    assert far.exit_code == 0, far.output
+    assert sorted(far.output.splitlines()) == sorted(embedded.output.splitlines())
+    assert len(far.output.splitlines()) == 13  # header + the 2011 workshop's twelve countries
+
+
+def test_cli_query_endpoint_errors_are_readable(
+    pushed_seed: Endpoint, oxigraph: OxigraphServer
+) -> None:
+    from oxigraph_server import free_port
+
+    dead = CliRunner().invoke(
+        main, ["query", "--sparql", "ASK {}", "--endpoint", f"http://127.0.0.1:{free_port()}/q"]
+    )
+    assert dead.exit_code == 1 and "cannot reach" in dead.output
+    cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    where = ["--endpoint", oxigraph.base, "--store-kind", "oxigraph", "--timeout", "1"]
+    slow = CliRunner().invoke(main, ["query", "--sparql", cartesian, *where])
+    assert slow.exit_code == 1
+    assert "no answer within 1 s" in slow.output and "Traceback" not in slow.output
