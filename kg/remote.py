@@ -21,6 +21,7 @@ from typing import Literal as TypingLiteral
 
 import pyoxigraph as ox
 
+from kg import remote_bind
 from kg.vocab import BASE
 
 GRAPH_PREFIX = BASE + "graph/"
@@ -469,85 +470,11 @@ def _apply_auth(wrapper: object, auth: Auth | None) -> None:
 
 
 def bind_values(query_text: str, bindings: dict[str, object]) -> str:
-    """The query with ``VALUES`` binding each parameter, opening its WHERE group.
-
-    Remote stores have no prepared queries, so parameters travel in the query text; they go in
-    only as RDF terms serialised by pyoxigraph (which escapes literals and refuses bad IRIs),
-    never as user text. A VALUES block at the start of the WHERE group is in scope of every
-    pattern and FILTER of that group, as a pre-bound variable is.
-    """
-    if not bindings:
-        return query_text
-    names, terms = [], []
-    for name, term in sorted(bindings.items()):
-        if not name.replace("_", "a").isalnum() or not name.isascii():
-            raise RemoteError(f"not a SPARQL variable name: {name!r}")
-        names.append("?" + name)
-        terms.append(str(as_oxigraph_term(term)))
-    at = _where_brace(query_text)
-    block = f" VALUES ({' '.join(names)}) {{ ({' '.join(terms)}) }} "
-    return query_text[: at + 1] + block + query_text[at + 1 :]
-
-
-def as_oxigraph_term(term: object) -> ox.NamedNode | ox.Literal:
-    """A pyoxigraph term for a pyoxigraph or rdflib IRI or literal (blank nodes are refused)."""
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term
-    from rdflib.term import Literal as RLiteral
-    from rdflib.term import URIRef
-
+    """The query with each parameter written in as an RDF term (see kg.remote_bind)."""
     try:
-        if isinstance(term, URIRef):
-            return ox.NamedNode(str(term))
-        if isinstance(term, RLiteral):
-            if term.language:
-                return ox.Literal(str(term), language=term.language)
-            if term.datatype:
-                return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-            return ox.Literal(str(term))
-    except ValueError as err:
-        raise RemoteError(f"not a valid RDF term: {err}") from None
-    raise RemoteError(f"a parameter must be an IRI or a literal, not {type(term).__name__}")
-
-
-def _where_brace(text: str) -> int:
-    """Offset of the ``{`` opening the query's WHERE group (comments, strings, IRIs skipped)."""
-    top_level: list[int] = []
-    depth, i, n = 0, 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-        elif c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        elif c == "<":
-            end = i + 1
-            while end < n and text[end] not in '<>"{}|^`\\ \t\r\n':
-                end += 1
-            if end < n and text[end] == ">":
-                i = end + 1
-                continue
-        elif c == "{":
-            if depth == 0:
-                top_level.append(i)
-            depth += 1
-        elif c == "}":
-            depth -= 1
-        i += 1
-    if not top_level:
-        raise RemoteError("the query has no WHERE group to bind parameters in")
-    head = text[: top_level[0]].upper()
-    if "CONSTRUCT" in head.split("WHERE")[0] and "WHERE" not in head:
-        if len(top_level) < 2:
-            raise RemoteError("cannot bind parameters in a CONSTRUCT WHERE short form")
-        return top_level[1]
-    return top_level[0]
+        return remote_bind.bind_values(query_text, bindings)
+    except remote_bind.BindError as err:
+        raise RemoteError(str(err)) from None
 
 
 # ---------------------------------------------------------------------------------------------
