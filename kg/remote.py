@@ -14,6 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -761,41 +762,60 @@ def push(
     )
     batch: list[tuple[str, bytes]] = []
     batch_triples = 0
+    # One batch travels while the next is serialised: the store parses and writes while
+    # Python dumps, so neither side waits for the other (bounded: one batch in flight).
+    sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kg-push")
+    in_flight: tuple[Future[None], int, int, str, int] | None = None
 
-    def flush() -> None:
-        nonlocal batch, batch_triples
+    def settle() -> None:
+        nonlocal in_flight
+        if in_flight is None:
+            return
+        future, graphs, triples, last, position = in_flight
+        in_flight = None
+        try:
+            future.result()
+        except RemoteError as err:
+            raise _interrupted(err, last, position, len(todo)) from None
+        if progress:
+            progress(triples)
+        report.graphs += graphs
+        report.triples += triples
+
+    def flush(position: int) -> None:
+        nonlocal batch, batch_triples, in_flight
         if batch:
-            writer.replace_many(batch)
-            if progress:
-                progress(batch_triples)
-            report.graphs += len(batch)
-            report.triples += batch_triples
+            settle()
+            future = sender.submit(writer.replace_many, batch)
+            in_flight = (future, len(batch), batch_triples, batch[-1][0], position)
         batch, batch_triples = [], 0
 
-    for position, (graph, _count) in enumerate(todo, start=1):
-        chunks, count = graph_chunks(store, graph, chunk_size)
-        try:
+    try:
+        for position, (graph, _count) in enumerate(todo, start=1):
+            chunks, count = graph_chunks(store, graph, chunk_size)
             if writer.can_batch and len(chunks) == 1 and count < chunk_size:
                 if batch_triples + count > chunk_size:
-                    flush()
+                    flush(position - 1)
                 batch.append((graph, chunks[0]))
                 batch_triples += count
                 continue
-            flush()
-            if len(chunks) == 1:
-                writer.replace(graph, chunks)
-                if progress:
-                    progress(count)
-            else:
-                _replace_with_progress(writer, graph, chunks, progress)
-        except RemoteError as err:
-            raise _interrupted(err, graph, position, len(todo)) from None
-        report.graphs += 1
-        report.triples += count
-    try:
-        flush()
-    except RemoteError as err:
-        raise _interrupted(err, todo[-1][0], len(todo), len(todo)) from None
+            flush(position - 1)
+            settle()
+            try:
+                if len(chunks) == 1:
+                    writer.replace(graph, chunks)
+                    if progress:
+                        progress(count)
+                else:
+                    _replace_with_progress(writer, graph, chunks, progress)
+            except RemoteError as err:
+                raise _interrupted(err, graph, position, len(todo)) from None
+            report.graphs += 1
+            report.triples += count
+        flush(len(todo))
+        settle()
+    finally:
+        sender.shutdown(wait=True, cancel_futures=True)
     for graph in to_delete:
         writer.delete(graph)
         report.deleted.append(graph)
