@@ -329,6 +329,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def routes() -> list[BaseRoute]:
     """Every route of the service; add to this list to extend the server (e.g. /graph)."""
     from kg.pages import entity, index
+    from kg.view_web import graph_page
 
     return [
         Route("/", index, methods=["GET"]),
@@ -336,6 +337,7 @@ def routes() -> list[BaseRoute]:
         Route("/queries", list_queries, methods=["GET"]),
         Route("/queries/{name}", named_query, methods=["GET"]),
         Route("/entity/{id}", entity, methods=["GET"]),
+        Route("/graph", graph_page, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         Mount("/static", app=StaticFiles(directory=WEB_DIR / "static"), name="static"),

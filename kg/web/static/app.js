@@ -174,6 +174,7 @@ async function init() {
   const response = await fetch("/queries");
   library = (await response.json()).queries;
   showParams();
+  document.body.dataset.ready = "true";
 }
 
 init().catch((err) => showError("could not load the named queries: " + err));
