@@ -67,24 +67,27 @@ def timed_push(ep: remote.Endpoint, store: ox.Store, chunk: int) -> tuple[float,
     return time.perf_counter() - started, report
 
 
-def push_figures(store: ox.Store, chunk: int, repush: bool) -> None:
+def push_figures(store: ox.Store, chunk: int, bulk_chunk: int, repush: bool) -> None:
     total = sum(remote.local_counts(store).values())
     graphs = len(remote.local_graphs(store))
-    print(f"\n## push: {total:,} triples in {graphs:,} named graphs, chunk {chunk:,} triples")
-    print(f"{'mode':<52}{'seconds':>9}{'triples/s':>12}{'requests':>10}")
-    modes = [("SPARQL Update batches (default)", False), ("Oxigraph --bulk (no_transaction)", True)]
-    for label, bulk in modes:
+    print(f"\n## push: {total:,} triples in {graphs:,} named graphs")
+    print(f"{'mode':<60}{'seconds':>9}{'triples/s':>12}{'requests':>10}")
+    modes = [
+        (f"SPARQL Update batches (default), chunk {chunk:,}", False, chunk),
+        (f"Oxigraph --bulk (no_transaction), chunk {bulk_chunk:,}", True, bulk_chunk),
+    ]
+    for label, bulk, size in modes:
         with tempfile.TemporaryDirectory() as tmp:
             server = OxigraphServer(Path(tmp) / "db", timeout_s=60).start()
             try:
                 ep = server.endpoint(bulk=bulk, timeout=600)
                 rounds = ("first push", "re-push (replace)") if repush else ("first push",)
                 for round_name in rounds:
-                    seconds, report = timed_push(ep, store, chunk)
+                    seconds, report = timed_push(ep, store, size)
                     assert report.triples == total
                     rate = total / seconds
                     name = f"{label}, {round_name}"
-                    print(f"{name:<52}{seconds:>9.1f}{rate:>12,.0f}{report.requests:>10}")
+                    print(f"{name:<60}{seconds:>9.1f}{rate:>12,.0f}{report.requests:>10}")
                 counts = remote.remote_graph_counts(ep)
                 assert sum(counts.values()) == total, "the store does not hold what was pushed"
             finally:
@@ -133,13 +136,14 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--per-graph", type=int, default=100)
     parser.add_argument("--chunk-size", type=int, default=remote.DEFAULT_CHUNK)
+    parser.add_argument("--bulk-chunk-size", type=int, default=remote.BULK_CHUNK)
     parser.add_argument("--no-repush", action="store_true", help="skip the replace round")
     parser.add_argument("--runs", type=int, default=20, help="runs per named query")
     args = parser.parse_args()
     started = time.perf_counter()
     store = synthetic(args.triples, args.per_graph)
     print(f"synthetic dataset made in {time.perf_counter() - started:.1f} s")
-    push_figures(store, args.chunk_size, not args.no_repush)
+    push_figures(store, args.chunk_size, args.bulk_chunk_size, not args.no_repush)
     query_figures(args.runs)
 
 

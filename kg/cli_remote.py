@@ -98,9 +98,9 @@ def _default_source() -> Path:
 @click.option(
     "--chunk-size",
     type=click.IntRange(min=1),
-    default=remote.DEFAULT_CHUNK,
-    show_default=True,
-    help="Most triples sent in one request.",
+    default=None,
+    help=f"Most triples sent in one request [default: {remote.DEFAULT_CHUNK:,}; "
+    f"{remote.BULK_CHUNK:,} with --bulk].",
 )
 @click.option(
     "--timeout",
@@ -129,7 +129,7 @@ def push_command(
     prune: bool,
     changed_only: bool,
     protocol: str,
-    chunk_size: int,
+    chunk_size: int | None,
     timeout: float,
     bulk: bool,
     quiet: bool,
@@ -155,7 +155,8 @@ def push_command(
         if dry_run:
             _dry_run(ep, store, prune)
             return
-        _push(ep, store, chunk_size, prune, changed_only, protocol, quiet)
+        chunk = chunk_size or (remote.BULK_CHUNK if bulk else remote.DEFAULT_CHUNK)
+        _push(ep, store, chunk, prune, changed_only, protocol, quiet)
     except RemoteError as err:
         raise fail(err) from None
 

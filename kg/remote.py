@@ -27,6 +27,9 @@ from kg.vocab import BASE
 
 GRAPH_PREFIX = BASE + "graph/"
 DEFAULT_CHUNK = 100_000
+# Without transactions Oxigraph has no transaction to hold in memory; bigger requests measured
+# 77k triples/s at 250k and 105k at 500k (benchmarks/RESULTS.md), so bulk pushes send more.
+BULK_CHUNK = 500_000
 DEFAULT_TIMEOUT = 60.0
 NTRIPLES = "application/n-triples"
 SPARQL_JSON = "application/sparql-results+json"
@@ -360,9 +363,10 @@ def run_remote_query(
 ) -> QueryResult:
     """Run one SPARQL query on a remote endpoint through SPARQLWrapper.
 
-    Returns the same pyoxigraph objects ``Store.query`` returns for the embedded store:
-    ``QuerySolutions`` for SELECT, ``QueryBoolean`` for ASK, ``QueryTriples`` for
-    CONSTRUCT/DESCRIBE. The timeout is always set.
+    Returns what ``Store.query`` returns for the embedded store, so ``kg.results.collect``
+    reads both alike: ``QuerySolutions`` for SELECT, ``QueryBoolean`` for ASK, an iterator of
+    ``Triple`` for CONSTRUCT/DESCRIBE. The timeout (seconds without a byte from the store) is
+    always set.
     """
     from SPARQLWrapper import POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
