@@ -289,6 +289,31 @@ def test_server_stopped_mid_push_gives_a_clear_error_and_the_next_push_repairs(
         assert same_graph(remote.remote_triples(ep, graph), graph_triples(store, graph))
 
 
+def test_server_stopped_during_batched_push_is_repaired_by_the_next_push(
+    oxigraph: OxigraphServer,
+) -> None:
+    store = synthetic_store(graphs=40, triples_per_graph=50)  # small graphs: batched updates
+    ep = oxigraph.endpoint()
+    batches: list[int] = []
+
+    def kill_after_first_batch(n: int) -> None:
+        batches.append(n)
+        if len(batches) == 1:
+            oxigraph.kill()
+
+    with pytest.raises(RemoteError) as failure:
+        remote.push(ep, store, chunk_size=300, progress=kill_after_first_batch)
+    assert "cannot reach" in str(failure.value) and "push again" in str(failure.value)
+    assert batches == [300]  # one batch of six graphs landed before the server went away
+
+    oxigraph.start()
+    ep = oxigraph.endpoint()
+    assert sum(remote_counts(ep).values()) < 2_000
+    report = remote.push(ep, store, chunk_size=300)
+    assert report.graphs == 40
+    assert remote_counts(ep) == remote.local_counts(store)
+
+
 # --- remote queries -------------------------------------------------------------------------
 
 QUERIES = {
