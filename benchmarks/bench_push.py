@@ -5,7 +5,7 @@
 
 Starts `oxigraph serve` (the `oxigraph` PyPI package) on a free loopback port with a temporary
 directory, pushes a synthetic dataset shaped like ours (one named graph per article, ~100
-triples each) through kg.remote.push, then pushes the seed graph and times every named query
+triples each) through kg.remote_push.push, then pushes the seed graph and times every named query
 on the embedded store and on the server, side by side. Prints the figures; writes nothing.
 """
 
@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from oxigraph_server import OxigraphServer  # noqa: E402
 
-from kg import remote  # noqa: E402
+from kg import remote, remote_push  # noqa: E402
 
 KG = "https://kg.invalid/ns#"
 ID = "https://kg.invalid/id/"
@@ -39,7 +39,7 @@ def synthetic(triples: int, per_graph: int) -> ox.Store:
     graphs = max(1, triples // per_graph)
     label = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     for g in range(graphs):
-        graph = ox.NamedNode(f"{remote.GRAPH_PREFIX}{g:06d}_synthetic")
+        graph = ox.NamedNode(f"{remote_push.GRAPH_PREFIX}{g:06d}_synthetic")
         event = ox.NamedNode(f"{ID}event-{g}")
         for i in range(per_graph):
             kind = i % 5
@@ -61,15 +61,17 @@ def synthetic(triples: int, per_graph: int) -> ox.Store:
     return store
 
 
-def timed_push(ep: remote.Endpoint, store: ox.Store, chunk: int) -> tuple[float, remote.PushReport]:
+def timed_push(
+    ep: remote.Endpoint, store: ox.Store, chunk: int
+) -> tuple[float, remote_push.PushReport]:
     started = time.perf_counter()
-    report = remote.push(ep, store, chunk_size=chunk)
+    report = remote_push.push(ep, store, chunk_size=chunk)
     return time.perf_counter() - started, report
 
 
 def push_figures(store: ox.Store, chunk: int, bulk_chunk: int, repush: bool) -> None:
-    total = sum(remote.local_counts(store).values())
-    graphs = len(remote.local_graphs(store))
+    total = sum(remote_push.local_counts(store).values())
+    graphs = len(remote_push.local_graphs(store))
     print(f"\n## push: {total:,} triples in {graphs:,} named graphs")
     print(f"{'mode':<60}{'seconds':>9}{'triples/s':>12}{'requests':>10}")
     modes = [
@@ -88,7 +90,7 @@ def push_figures(store: ox.Store, chunk: int, bulk_chunk: int, repush: bool) -> 
                     rate = total / seconds
                     name = f"{label}, {round_name}"
                     print(f"{name:<60}{seconds:>9.1f}{rate:>12,.0f}{report.requests:>10}")
-                counts = remote.remote_graph_counts(ep)
+                counts = remote_push.remote_graph_counts(ep)
                 assert sum(counts.values()) == total, "the store does not hold what was pushed"
             finally:
                 server.stop()
@@ -105,7 +107,7 @@ def query_figures(runs: int) -> None:
         server = OxigraphServer(Path(tmp) / "db", timeout_s=30).start()
         try:
             ep = server.endpoint()
-            remote.push(ep, store)
+            remote_push.push(ep, store)
             local = store_runner(store)
             far = remote.remote_runner(ep, timeout=30, limit=10_000)
             print(f"\n## named queries on the seed graph, median of {runs} runs (ms)")
@@ -135,8 +137,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--triples", type=int, default=1_000_000)
     parser.add_argument("--per-graph", type=int, default=100)
-    parser.add_argument("--chunk-size", type=int, default=remote.DEFAULT_CHUNK)
-    parser.add_argument("--bulk-chunk-size", type=int, default=remote.BULK_CHUNK)
+    parser.add_argument("--chunk-size", type=int, default=remote_push.DEFAULT_CHUNK)
+    parser.add_argument("--bulk-chunk-size", type=int, default=remote_push.BULK_CHUNK)
     parser.add_argument("--no-repush", action="store_true", help="skip the replace round")
     parser.add_argument("--runs", type=int, default=20, help="runs per named query")
     args = parser.parse_args()

@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from kg import remote
+from kg import remote, remote_push
 from kg.remote import Auth, Endpoint, RemoteError
 
 
@@ -99,8 +99,8 @@ def _default_source() -> Path:
     "--chunk-size",
     type=click.IntRange(min=1),
     default=None,
-    help=f"Most triples sent in one request [default: {remote.DEFAULT_CHUNK:,}; "
-    f"{remote.BULK_CHUNK:,} with --bulk].",
+    help=f"Most triples sent in one request [default: {remote_push.DEFAULT_CHUNK:,}; "
+    f"{remote_push.BULK_CHUNK:,} with --bulk].",
 )
 @click.option(
     "--timeout",
@@ -151,18 +151,18 @@ def push_command(
             timeout=timeout,
             bulk=bulk,
         )
-        store = remote.open_local(source or _default_source())
+        store = remote_push.open_local(source or _default_source())
         if dry_run:
             _dry_run(ep, store, prune)
             return
-        chunk = chunk_size or (remote.BULK_CHUNK if bulk else remote.DEFAULT_CHUNK)
+        chunk = chunk_size or (remote_push.BULK_CHUNK if bulk else remote_push.DEFAULT_CHUNK)
         _push(ep, store, chunk, prune, changed_only, protocol, quiet)
     except RemoteError as err:
         raise fail(err) from None
 
 
 def _dry_run(ep: Endpoint, store: Any, prune: bool) -> None:
-    plan = remote.plan_push(ep, store, prune=prune, compare=True)
+    plan = remote_push.plan_push(ep, store, prune=prune, compare=True)
     out = Console(highlight=False, soft_wrap=True)
     counts: dict[str, int] = {}
     for item in plan:
@@ -188,7 +188,7 @@ def _push(
     quiet: bool,
 ) -> None:
     err_console = Console(stderr=True)
-    total = sum(remote.local_counts(store).values())
+    total = sum(remote_push.local_counts(store).values())
     columns = (
         TextColumn("pushing"),
         BarColumn(),
@@ -199,7 +199,7 @@ def _push(
     started = time.perf_counter()
     with Progress(*columns, console=err_console, disable=quiet, transient=True) as bar:
         task = bar.add_task("push", total=total)
-        report = remote.push(
+        report = remote_push.push(
             ep,
             store,
             chunk_size=chunk_size,

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from oxigraph_server import OxigraphServer
 
-from kg import remote
+from kg import remote, remote_push
 from kg.build import build_project
 from kg.cli import main
 from kg.remote import Auth, Endpoint, RemoteError
@@ -38,7 +38,7 @@ def oxigraph(tmp_path: Path) -> Iterator[OxigraphServer]:
 
 
 def remote_counts(ep: Endpoint) -> dict[str, int]:
-    return remote.remote_graph_counts(ep)
+    return remote_push.remote_graph_counts(ep)
 
 
 def graph_triples(store: ox.Store, graph: str) -> set[ox.Triple]:
@@ -47,7 +47,7 @@ def graph_triples(store: ox.Store, graph: str) -> set[ox.Triple]:
 
 def same_graph(a: set[ox.Triple], b: set[ox.Triple]) -> bool:
     """Equal up to blank node names."""
-    return remote.triple_diff(a, b) == (0, 0)
+    return remote_push.triple_diff(a, b) == (0, 0)
 
 
 def synthetic_store(graphs: int, triples_per_graph: int) -> ox.Store:
@@ -55,7 +55,7 @@ def synthetic_store(graphs: int, triples_per_graph: int) -> ox.Store:
     store = ox.Store()
     quads = []
     for g in range(graphs):
-        graph = ox.NamedNode(f"{remote.GRAPH_PREFIX}synthetic-{g:03d}")
+        graph = ox.NamedNode(f"{remote_push.GRAPH_PREFIX}synthetic-{g:03d}")
         for i in range(triples_per_graph):
             subject = ox.NamedNode(f"https://kg.invalid/id/e{g}-{i // 10}")
             predicate = ox.NamedNode(f"{KG}p{i % 10}")
@@ -71,8 +71,8 @@ def test_push_seed_graph_puts_every_article_graph_in_the_store(
     oxigraph: OxigraphServer, seed_store: ox.Store
 ) -> None:
     ep = oxigraph.endpoint()
-    report = remote.push(ep, seed_store)
-    local = remote.local_counts(seed_store)
+    report = remote_push.push(ep, seed_store)
+    local = remote_push.local_counts(seed_store)
     assert remote_counts(ep) == local
     assert report.graphs == len(local) >= 7  # five articles, the registry, the ontology
     assert report.triples == sum(local.values())
@@ -84,11 +84,11 @@ def test_pushing_twice_gives_the_same_triple_counts_and_nothing_to_change(
     oxigraph: OxigraphServer, seed_store: ox.Store
 ) -> None:
     ep = oxigraph.endpoint()
-    remote.push(ep, seed_store)
+    remote_push.push(ep, seed_store)
     first = remote_counts(ep)
-    remote.push(ep, seed_store)
-    assert remote_counts(ep) == first == remote.local_counts(seed_store)
-    plan = remote.plan_push(ep, seed_store)
+    remote_push.push(ep, seed_store)
+    assert remote_counts(ep) == first == remote_push.local_counts(seed_store)
+    plan = remote_push.plan_push(ep, seed_store)
     assert {p.action for p in plan} == {"unchanged"}
 
 
@@ -101,9 +101,9 @@ def test_an_edited_article_leaves_no_stale_triples(
     build_project(root, tmp_path / "b1")
     ep = oxigraph.endpoint()
     before = open_store(tmp_path / "b1" / "store")
-    remote.push(ep, before)
-    graph = f"{remote.GRAPH_PREFIX}001_mini"
-    assert same_graph(remote.remote_triples(ep, graph), graph_triples(before, graph))
+    remote_push.push(ep, before)
+    graph = f"{remote_push.GRAPH_PREFIX}001_mini"
+    assert same_graph(remote_push.remote_triples(ep, graph), graph_triples(before, graph))
 
     # The curator removes the heldIn fact; the re-pushed graph must lose it.
     edited = MINI_CURATION.replace(
@@ -115,12 +115,12 @@ def test_an_edited_article_leaves_no_stale_triples(
     root = make_project(curation=edited)
     build_project(root, tmp_path / "b2")
     after = open_store(tmp_path / "b2" / "store")
-    plan = {p.graph: p for p in remote.plan_push(ep, after)}
+    plan = {p.graph: p for p in remote_push.plan_push(ep, after)}
     assert plan[graph].action == "replace"
     assert plan[graph].removed and plan[graph].removed > 0
-    remote.push(ep, after)
-    assert same_graph(remote.remote_triples(ep, graph), graph_triples(after, graph))
-    assert remote_counts(ep) == remote.local_counts(after)
+    remote_push.push(ep, after)
+    assert same_graph(remote_push.remote_triples(ep, graph), graph_triples(after, graph))
+    assert remote_counts(ep) == remote_push.local_counts(after)
     ask = PREFIXES + "ASK { ?e kg:heldIn ?place }"
     assert not bool(remote.run_remote_query(ep, ask))
     assert bool(remote.run_remote_query(oxigraph.endpoint(), PREFIXES + "ASK { ?s kg:hosted ?e }"))
@@ -132,31 +132,31 @@ def test_chunked_push_sends_bounded_requests_and_loads_everything(
     store = synthetic_store(graphs=3, triples_per_graph=1_000)
     ep = oxigraph.endpoint()
     seen: list[int] = []
-    report = remote.push(ep, store, chunk_size=300, progress=seen.append)
+    report = remote_push.push(ep, store, chunk_size=300, progress=seen.append)
     assert report.requests == 3 * 4  # 300 + 300 + 300 + 100 per graph
     assert max(seen) <= 300 and sum(seen) == 3_000
-    assert remote_counts(ep) == remote.local_counts(store)
+    assert remote_counts(ep) == remote_push.local_counts(store)
     # A second push replaces (PUT of the first chunk) rather than appending.
-    remote.push(ep, store, chunk_size=300)
-    assert remote_counts(ep) == remote.local_counts(store)
+    remote_push.push(ep, store, chunk_size=300)
+    assert remote_counts(ep) == remote_push.local_counts(store)
 
 
 def test_bulk_mode_replaces_graphs_too(oxigraph: OxigraphServer) -> None:
     store = synthetic_store(graphs=2, triples_per_graph=500)
     ep = oxigraph.endpoint(bulk=True)
-    remote.push(ep, store, chunk_size=200)
-    remote.push(ep, store, chunk_size=200)
-    assert remote_counts(ep) == remote.local_counts(store)
+    remote_push.push(ep, store, chunk_size=200)
+    remote_push.push(ep, store, chunk_size=200)
+    assert remote_counts(ep) == remote_push.local_counts(store)
 
 
 def test_graph_store_protocol_alone_pushes_graph_by_graph(
     oxigraph: OxigraphServer, seed_store: ox.Store
 ) -> None:
     ep = Endpoint(query=oxigraph.base + "/query", store=oxigraph.base + "/store")
-    report = remote.push(ep, seed_store)
-    assert (report.protocol, report.requests) == ("gsp", len(remote.local_graphs(seed_store)))
-    for graph in remote.local_graphs(seed_store):
-        assert same_graph(remote.remote_triples(ep, graph), graph_triples(seed_store, graph))
+    report = remote_push.push(ep, seed_store)
+    assert (report.protocol, report.requests) == ("gsp", len(remote_push.local_graphs(seed_store)))
+    for graph in remote_push.local_graphs(seed_store):
+        assert same_graph(remote_push.remote_triples(ep, graph), graph_triples(seed_store, graph))
 
 
 def test_bulk_mode_batches_small_graphs_as_nquads(
@@ -164,10 +164,10 @@ def test_bulk_mode_batches_small_graphs_as_nquads(
 ) -> None:
     ep = oxigraph.endpoint(bulk=True)
     for _ in range(2):
-        report = remote.push(ep, seed_store)
+        report = remote_push.push(ep, seed_store)
         assert (report.protocol, report.requests) == ("gsp", 2)  # DROPs, then one N-Quads POST
-    for graph in remote.local_graphs(seed_store):
-        assert same_graph(remote.remote_triples(ep, graph), graph_triples(seed_store, graph))
+    for graph in remote_push.local_graphs(seed_store):
+        assert same_graph(remote_push.remote_triples(ep, graph), graph_triples(seed_store, graph))
 
 
 def test_sparql_update_fallback_loads_the_same_graph(
@@ -178,11 +178,11 @@ def test_sparql_update_fallback_loads_the_same_graph(
         update=oxigraph.base + "/update",
         query_params=(("union-default-graph", ""),),
     )
-    report = remote.push(ep, seed_store, chunk_size=400)
+    report = remote_push.push(ep, seed_store, chunk_size=400)
     assert report.protocol == "update"
-    for graph in remote.local_graphs(seed_store):
-        assert same_graph(remote.remote_triples(ep, graph), graph_triples(seed_store, graph))
-    assert {p.action for p in remote.plan_push(ep, seed_store)} == {"unchanged"}
+    for graph in remote_push.local_graphs(seed_store):
+        assert same_graph(remote_push.remote_triples(ep, graph), graph_triples(seed_store, graph))
+    assert {p.action for p in remote_push.plan_push(ep, seed_store)} == {"unchanged"}
 
 
 def test_graph_store_404_falls_back_to_sparql_update(
@@ -193,21 +193,22 @@ def test_graph_store_404_falls_back_to_sparql_update(
         update=oxigraph.base + "/update",
         store=oxigraph.base + "/no-graph-store-here",
     )
-    report = remote.push(ep, seed_store)
+    report = remote_push.push(ep, seed_store)
     assert report.protocol == "update"
-    assert remote_counts(ep) == remote.local_counts(seed_store)
+    assert remote_counts(ep) == remote_push.local_counts(seed_store)
 
 
 def test_dry_run_says_what_would_change_and_writes_nothing(
     oxigraph: OxigraphServer, seed_store: ox.Store, seed_build: Path
 ) -> None:
     ep = oxigraph.endpoint()
-    stale = ox.NamedNode(remote.GRAPH_PREFIX + "999_removed_article")
+    stale = ox.NamedNode(remote_push.GRAPH_PREFIX + "999_removed_article")
     other = ox.NamedNode("http://example.org/not-ours")
     loose = synthetic_store(1, 5)
     for graph in (stale, other):
         body = loose.dump(
-            format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(remote.local_graphs(loose)[0])
+            format=ox.RdfFormat.N_TRIPLES,
+            from_graph=ox.NamedNode(remote_push.local_graphs(loose)[0]),
         )
         request = urllib.request.Request(
             f"{oxigraph.base}/store?graph={graph.value}",
@@ -232,7 +233,7 @@ def test_dry_run_says_what_would_change_and_writes_nothing(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     creates = [line for line in lines if line.startswith("create")]
-    assert len(creates) == len(remote.local_graphs(seed_store))
+    assert len(creates) == len(remote_push.local_graphs(seed_store))
     assert any(line.startswith("stale") and stale.value in line for line in lines)
     assert not any(other.value in line for line in lines)  # other projects' graphs are not ours
     assert "nothing was written" in result.output
@@ -242,21 +243,21 @@ def test_dry_run_says_what_would_change_and_writes_nothing(
 def test_prune_deletes_only_stale_kg_graphs(oxigraph: OxigraphServer) -> None:
     old = synthetic_store(3, 10)
     ep = oxigraph.endpoint()
-    remote.push(ep, old)
+    remote_push.push(ep, old)
     new = synthetic_store(2, 10)
-    report = remote.push(ep, new)
-    assert report.stale == [f"{remote.GRAPH_PREFIX}synthetic-002"]
+    report = remote_push.push(ep, new)
+    assert report.stale == [f"{remote_push.GRAPH_PREFIX}synthetic-002"]
     assert len(remote_counts(ep)) == 3  # kept without --prune
-    report = remote.push(ep, new, prune=True)
-    assert report.deleted == [f"{remote.GRAPH_PREFIX}synthetic-002"]
-    assert remote_counts(ep) == remote.local_counts(new)
+    report = remote_push.push(ep, new, prune=True)
+    assert report.deleted == [f"{remote_push.GRAPH_PREFIX}synthetic-002"]
+    assert remote_counts(ep) == remote_push.local_counts(new)
 
 
 def test_changed_only_leaves_identical_graphs_alone(oxigraph: OxigraphServer) -> None:
     store = synthetic_store(3, 20)
     ep = oxigraph.endpoint()
-    remote.push(ep, store)
-    report = remote.push(ep, store, changed_only=True)
+    remote_push.push(ep, store)
+    report = remote_push.push(ep, store, changed_only=True)
     assert (report.graphs, report.skipped, report.requests) == (0, 3, 0)
 
 
@@ -273,7 +274,7 @@ def test_server_stopped_mid_push_gives_a_clear_error_and_the_next_push_repairs(
             oxigraph.kill()
 
     with pytest.raises(RemoteError) as failure:
-        remote.push(ep, store, chunk_size=400, progress=kill_after_two_chunks)
+        remote_push.push(ep, store, chunk_size=400, progress=kill_after_two_chunks)
     message = str(failure.value)
     assert "cannot reach" in message
     assert "push again" in message
@@ -282,11 +283,13 @@ def test_server_stopped_mid_push_gives_a_clear_error_and_the_next_push_repairs(
     oxigraph.start()  # same data directory, new port
     ep = oxigraph.endpoint()
     partial = remote_counts(ep)
-    assert partial != remote.local_counts(store)  # the interrupted push really stopped part-way
-    remote.push(ep, store, chunk_size=400)
-    assert remote_counts(ep) == remote.local_counts(store)
-    for graph in remote.local_graphs(store):
-        assert same_graph(remote.remote_triples(ep, graph), graph_triples(store, graph))
+    assert partial != remote_push.local_counts(
+        store
+    )  # the interrupted push really stopped part-way
+    remote_push.push(ep, store, chunk_size=400)
+    assert remote_counts(ep) == remote_push.local_counts(store)
+    for graph in remote_push.local_graphs(store):
+        assert same_graph(remote_push.remote_triples(ep, graph), graph_triples(store, graph))
 
 
 def test_server_stopped_during_batched_push_is_repaired_by_the_next_push(
@@ -302,16 +305,16 @@ def test_server_stopped_during_batched_push_is_repaired_by_the_next_push(
             oxigraph.kill()
 
     with pytest.raises(RemoteError) as failure:
-        remote.push(ep, store, chunk_size=300, progress=kill_after_first_batch)
+        remote_push.push(ep, store, chunk_size=300, progress=kill_after_first_batch)
     assert "cannot reach" in str(failure.value) and "push again" in str(failure.value)
     assert batches == [300]  # one batch of six graphs landed before the server went away
 
     oxigraph.start()
     ep = oxigraph.endpoint()
     assert sum(remote_counts(ep).values()) < 2_000
-    report = remote.push(ep, store, chunk_size=300)
+    report = remote_push.push(ep, store, chunk_size=300)
     assert report.graphs == 40
-    assert remote_counts(ep) == remote.local_counts(store)
+    assert remote_counts(ep) == remote_push.local_counts(store)
 
 
 # --- remote queries -------------------------------------------------------------------------
@@ -358,7 +361,7 @@ def rows(result: object) -> list[tuple[object, ...]] | bool | list[ox.Triple]:
 @pytest.fixture
 def pushed_seed(oxigraph: OxigraphServer, seed_store: ox.Store) -> Endpoint:
     ep = oxigraph.endpoint()
-    remote.push(ep, seed_store)
+    remote_push.push(ep, seed_store)
     return ep
 
 
@@ -498,8 +501,8 @@ def auth_proxy(oxigraph: OxigraphServer) -> Iterator[str]:
 def test_push_and_query_through_basic_authentication(auth_proxy: str, seed_store: ox.Store) -> None:
     auth = Auth(user="curator", password="s3cret-pw")
     ep = remote.endpoint_for("oxigraph", auth_proxy, auth=auth)
-    remote.push(ep, seed_store)
-    assert remote_counts(ep) == remote.local_counts(seed_store)
+    remote_push.push(ep, seed_store)
+    assert remote_counts(ep) == remote_push.local_counts(seed_store)
 
 
 def test_credentials_in_the_url_are_used_and_never_shown(
@@ -508,8 +511,8 @@ def test_credentials_in_the_url_are_used_and_never_shown(
     url = auth_proxy.replace("http://", "http://curator:s3cret-pw@")
     ep = remote.endpoint_for("oxigraph", url)
     assert "s3cret" not in (ep.query or "") + (ep.store or "") + repr(ep)
-    remote.push(ep, seed_store)
-    assert remote_counts(ep) == remote.local_counts(seed_store)
+    remote_push.push(ep, seed_store)
+    assert remote_counts(ep) == remote_push.local_counts(seed_store)
 
 
 def test_wrong_password_is_a_readable_error_that_never_prints_the_password(
@@ -589,9 +592,9 @@ def test_cli_push_reports_graphs_and_triples(
         ],
     )
     assert result.exit_code == 0, result.output
-    total = sum(remote.local_counts(seed_store).values())
+    total = sum(remote_push.local_counts(seed_store).values())
     assert f"{total} triples" in result.output
-    assert remote_counts(oxigraph.endpoint()) == remote.local_counts(seed_store)
+    assert remote_counts(oxigraph.endpoint()) == remote_push.local_counts(seed_store)
 
 
 def test_endpoint_paths_of_known_stores() -> None:
