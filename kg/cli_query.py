@@ -277,6 +277,11 @@ def query_command(
 )
 @STORE_OPTION
 @QUERIES_OPTION
+@click.option(
+    "--backend",
+    help="Serve a remote SPARQL store (its query URL or base URL) instead of the built store.",
+)
+@remote_options
 def serve_command(
     host: str,
     port: int,
@@ -285,17 +290,33 @@ def serve_command(
     workers: int,
     store_path: Path,
     queries_dir: Path | None,
+    backend: str | None,
+    store_kind: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    digest: bool,
 ) -> None:
     """Serve the SPARQL endpoint, the named queries, entity pages and the query page."""
     from kg.server import Settings, serve
     from kg.store import StoreMissing, open_store
 
     library = _library(queries_dir)
-    try:
-        open_store(store_path)
-    except StoreMissing as e:
-        _fail([str(e)])
-    except OSError as e:
-        _fail([f"cannot open the store at {store_path}: {e}"])
-    settings = Settings(store_path=store_path, timeout=timeout, limit=limit, workers=workers)
+    remote_ep = None
+    if backend:
+        try:
+            auth = make_auth(user, password, token, digest)
+            remote_ep = endpoint_for(store_kind, backend, auth=auth, timeout=timeout)
+        except RemoteError as e:
+            _fail([str(e)])
+    else:
+        try:
+            open_store(store_path)
+        except StoreMissing as e:
+            _fail([str(e)])
+        except OSError as e:
+            _fail([f"cannot open the store at {store_path}: {e}"])
+    settings = Settings(
+        store_path=store_path, timeout=timeout, limit=limit, workers=workers, backend=remote_ep
+    )
     serve(settings, library, host=host, port=port)

@@ -36,6 +36,10 @@ class RemoteError(Exception):
         self.status = status
 
 
+class RemoteTimeout(RemoteError):
+    """The store sent nothing within the timeout."""
+
+
 @dataclass(frozen=True)
 class Auth:
     """Credentials for a store; ``repr`` hides them so a log or traceback never shows one."""
@@ -227,7 +231,7 @@ class HttpClient:
                 return None
             raise http_error(err.code, _read_quietly(err), method, url, self.endpoint) from None
         except TimeoutError:
-            raise RemoteError(
+            raise RemoteTimeout(
                 f"{method} {redact(_bare(url))}: no answer within {self.endpoint.timeout:g} s "
                 "(raise --timeout for large graphs or slow stores)"
             ) from None
@@ -283,7 +287,7 @@ def unreachable(url: str, reason: object, endpoint: Endpoint | None) -> RemoteEr
     """A readable message for a store that cannot be reached."""
     if isinstance(reason, TimeoutError):
         timeout = endpoint.timeout if endpoint else DEFAULT_TIMEOUT
-        return RemoteError(f"{redact(_bare(url))}: no answer within {timeout:g} s")
+        return RemoteTimeout(f"{redact(_bare(url))}: no answer within {timeout:g} s")
     text = str(getattr(reason, "strerror", None) or reason)
     return RemoteError(_scrub(f"cannot reach {redact(_bare(url))}: {text}", endpoint))
 
@@ -343,12 +347,12 @@ def run_remote_query(
     except urllib.error.HTTPError as err:
         raise http_error(err.code, _read_quietly(err), "query", ep.query, scrub_ep) from None
     except TimeoutError:
-        raise RemoteError(
+        raise RemoteTimeout(
             f"query on {redact(ep.query)} gave no answer within {timeout:g} s (the query timeout)"
         ) from None
     except urllib.error.URLError as err:
         if isinstance(err.reason, TimeoutError):
-            raise RemoteError(
+            raise RemoteTimeout(
                 f"query on {redact(ep.query)} gave no answer within {timeout:g} s "
                 "(the query timeout)"
             ) from None

@@ -698,3 +698,53 @@ def test_bind_values_substitutes_inside_where_and_falls_back_when_that_would_not
     # ?x as BIND's target cannot become a term: only the VALUES block binds it.
     text = "SELECT ?y WHERE { ?s ?p ?y BIND(?y AS ?x) }"
     assert remote.bind_values(text, {"x": iri}).endswith("?s ?p ?y BIND(?y AS ?x) }")
+
+
+# --- kg serve --backend ---------------------------------------------------------------------
+
+
+def _bindings(payload: dict[str, object]) -> list[tuple[object, ...]]:
+    """SPARQL JSON results as a sorted list of rows (GROUP_CONCAT lists sorted, see above)."""
+    rows = []
+    for binding in payload["results"]["bindings"]:  # type: ignore[index]
+        row = []
+        for name in sorted(binding):
+            term = binding[name]
+            value = term["value"]
+            if isinstance(value, str) and "; " in value:
+                value = "; ".join(sorted(value.split("; ")))
+            row.append((name, term["type"], value, term.get("datatype"), term.get("xml:lang")))
+        rows.append(tuple(row))
+    return sorted(rows, key=repr)
+
+
+def test_serve_backend_answers_like_the_embedded_server(
+    pushed_seed: Endpoint, oxigraph: OxigraphServer, seed_build: Path
+) -> None:
+    import httpx
+    from _kgserver import live_server
+
+    from kg.queries import load_library
+
+    store = seed_build / "store"
+    json_results = {"Accept": "application/sparql-results+json"}
+    with (
+        live_server(store) as embedded,
+        live_server(store, backend=oxigraph.endpoint()) as far,
+    ):
+        health = httpx.get(far + "/health", timeout=30).json()
+        assert health["store"] == oxigraph.base + "/query" and health["nonEmpty"] is True
+        for query in load_library().values():
+            path = f"/queries/{query.name}"
+            args = query.example_args()
+            mine = httpx.get(embedded + path, params=args, headers=json_results, timeout=30)
+            theirs = httpx.get(far + path, params=args, headers=json_results, timeout=30)
+            assert theirs.status_code == mine.status_code == 200, (query.name, theirs.text)
+            assert _bindings(theirs.json()) == _bindings(mine.json()), query.name
+        sparql = {"query": PREFIXES + "SELECT ?e ?l WHERE { ?e a kg:Event ; rdfs:label ?l }"}
+        mine = httpx.post(embedded + "/sparql", data=sparql, headers=json_results, timeout=30)
+        theirs = httpx.post(far + "/sparql", data=sparql, headers=json_results, timeout=30)
+        assert _bindings(theirs.json()) == _bindings(mine.json()) != []
+        page = httpx.get(far + "/entity/osce-pob", headers={"Accept": "text/html"}, timeout=30)
+        assert page.status_code == 200
+        assert "OSCE" in page.text
