@@ -15,7 +15,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kg.cli_remote import make_auth, remote_options
 from kg.queries import DEFAULT_LIMIT, QueryError, get_query, load_library, run_named, store_runner
+from kg.remote import RemoteError, endpoint_for, remote_runner
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, cell, serialize
 from kg.safety import QuerySyntaxError, UnsafeQuery
 
@@ -107,7 +109,7 @@ def _within(timeout: float, work: Callable[[], Result]) -> Result:
             outcome["result"] = work()
         except QueryError as e:
             outcome["problems"] = e.problems
-        except (QuerySyntaxError, UnsafeQuery) as e:
+        except (QuerySyntaxError, UnsafeQuery, RemoteError) as e:
             outcome["problems"] = [str(e)]
         except (SyntaxError, OSError, RuntimeError, ValueError) as e:
             outcome["problems"] = [f"query failed: {e}"]
@@ -185,12 +187,17 @@ def _table(result: Result) -> bytes:
 @click.option(
     "--timeout",
     type=click.FloatRange(min=0.1),
-    default=300.0,
+    default=60.0,
     show_default=True,
-    help="Give up after this many seconds.",
+    help="Give up after this many seconds (on the built store or the remote endpoint).",
 )
 @STORE_OPTION
 @QUERIES_OPTION
+@click.option(
+    "--endpoint",
+    help="Run on this remote SPARQL endpoint instead of the built store (see kg push).",
+)
+@remote_options
 def query_command(
     name: str | None,
     params: tuple[tuple[str, str], ...],
@@ -202,6 +209,12 @@ def query_command(
     timeout: float,
     store_path: Path,
     queries_dir: Path | None,
+    endpoint: str | None,
+    store_kind: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    digest: bool,
 ) -> None:
     """Run a named query (see `kg queries`), or ad-hoc SPARQL with --file or --sparql.
 
@@ -220,13 +233,26 @@ def query_command(
     if params and not name:
         _fail(["-p/--param only applies to a named query"])
     library = _library(queries_dir) if name else {}
-    try:
-        store = open_store(store_path)
-    except StoreMissing as e:
-        _fail([str(e)])
-    except OSError as e:
-        _fail([f"cannot open the store at {store_path}: {e}"])
-    run = store_runner(store, limit=limit)
+    store = None
+    if endpoint:
+        try:
+            remote_ep = endpoint_for(
+                store_kind,
+                endpoint,
+                auth=make_auth(user, password, token, digest),
+                timeout=timeout,
+            )
+        except RemoteError as e:
+            _fail([str(e)])
+        run = remote_runner(remote_ep, timeout=timeout, limit=limit)
+    else:
+        try:
+            store = open_store(store_path)
+        except StoreMissing as e:
+            _fail([str(e)])
+        except OSError as e:
+            _fail([f"cannot open the store at {store_path}: {e}"])
+        run = store_runner(store, limit=limit)
     raw: dict[str, str] = {}
     for key, value in params:
         if key in raw:
@@ -242,9 +268,13 @@ def query_command(
     def answer() -> Result:
         if name:
             return run_named(run, get_query(library, name), raw).result
+        if store is None:
+            return run(text, None)
         return execute(store, text, limit=limit)
 
-    result = _within(timeout, answer)
+    # A remote query is bounded by its own HTTP timeout, and its error says so; the local
+    # deadline is then only a backstop.
+    result = _within(timeout + 5 if endpoint else timeout, answer)
     if fmt == "table":
         data = _table(result) if result.kind != "graph" else serialize(result, "turtle")
     else:
@@ -283,6 +313,11 @@ def query_command(
 )
 @STORE_OPTION
 @QUERIES_OPTION
+@click.option(
+    "--backend",
+    help="Serve a remote SPARQL store (its query URL or base URL) instead of the built store.",
+)
+@remote_options
 def serve_command(
     host: str,
     port: int,
@@ -291,17 +326,33 @@ def serve_command(
     workers: int,
     store_path: Path,
     queries_dir: Path | None,
+    backend: str | None,
+    store_kind: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    digest: bool,
 ) -> None:
     """Serve the SPARQL endpoint, the named queries, entity pages and the query page."""
     from kg.server import Settings, serve
     from kg.store import StoreMissing, open_store
 
     library = _library(queries_dir)
-    try:
-        open_store(store_path)
-    except StoreMissing as e:
-        _fail([str(e)])
-    except OSError as e:
-        _fail([f"cannot open the store at {store_path}: {e}"])
-    settings = Settings(store_path=store_path, timeout=timeout, limit=limit, workers=workers)
+    remote_ep = None
+    if backend:
+        try:
+            auth = make_auth(user, password, token, digest)
+            remote_ep = endpoint_for(store_kind, backend, auth=auth, timeout=timeout)
+        except RemoteError as e:
+            _fail([str(e)])
+    else:
+        try:
+            open_store(store_path)
+        except StoreMissing as e:
+            _fail([str(e)])
+        except OSError as e:
+            _fail([f"cannot open the store at {store_path}: {e}"])
+    settings = Settings(
+        store_path=store_path, timeout=timeout, limit=limit, workers=workers, backend=remote_ep
+    )
     serve(settings, library, host=host, port=port)

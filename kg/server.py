@@ -28,6 +28,8 @@ from starlette.staticfiles import StaticFiles
 
 from kg.pool import QueryFailed, QueryPool, QueryTimeout, WorkerLost
 from kg.queries import DEFAULT_LIMIT, NamedQuery, QueryError, get_query, run_named
+from kg.remote import Endpoint, redact
+from kg.remote_pool import RemotePool
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, serialize
 from kg.safety import QuerySyntaxError, UnsafeQuery, check_graph_iri, check_query
 
@@ -63,6 +65,7 @@ class Settings:
     limit: int = DEFAULT_LIMIT
     workers: int = 4
     max_body: int = 1 << 20
+    backend: Endpoint | None = None  # a remote store instead of the embedded one (kg.remote)
 
 
 class ApiError(Exception):
@@ -81,9 +84,11 @@ class Service:
     def __init__(self, settings: Settings, library: Mapping[str, NamedQuery]):
         self.settings = settings
         self.library = dict(library)
-        self.pool: QueryPool | None = None
+        self.pool: QueryPool | RemotePool | None = None
 
     def start(self) -> None:
+        if self.pool is None and self.settings.backend is not None:
+            self.pool = RemotePool(self.settings.backend, timeout=self.settings.timeout)
         if self.pool is None:
             self.pool = QueryPool(
                 self.settings.store_path,
@@ -271,7 +276,11 @@ async def health(request: Request) -> Response:
     return JSONResponse(
         {
             "status": "ok",
-            "store": str(service.settings.store_path),
+            "store": (
+                redact(service.settings.backend.query or "")
+                if service.settings.backend
+                else str(service.settings.store_path)
+            ),
             "nonEmpty": bool(result.boolean),
             "queries": len(service.library),
             "workers": service.settings.workers,
