@@ -17,7 +17,6 @@ from kg.cli import main
 from kg.queries import (
     QueryError,
     bind_params,
-    bound_query_text,
     execute,
     get_query,
     load_library,
@@ -25,6 +24,7 @@ from kg.queries import (
     run_named,
     store_runner,
 )
+from kg.remote import bind_values
 from kg.results import serialize
 
 ID = "https://kg.invalid/id/"
@@ -228,11 +228,11 @@ def test_injection_in_entity_and_iri_parameters_is_refused(library, run, payload
 
 
 def test_values_text_gives_the_same_answers_as_substitution(library, run, seed_store) -> None:
-    """The remote-store text (VALUES block) means the same as local substitution."""
+    """The remote-store text (kg.remote.bind_values) means the same as local substitution."""
     for q in library.values():
         bindings = bind_params(run, q, q.example_args())
         local = run(q.text, bindings)
-        remote = execute(seed_store, bound_query_text(q, bindings))
+        remote = execute(seed_store, bind_values(q.text, bindings))
         assert remote.variables == local.variables, q.name
         assert normalised(remote.rows) == normalised(local.rows), q.name
 
@@ -240,7 +240,7 @@ def test_values_text_gives_the_same_answers_as_substitution(library, run, seed_s
 def test_values_text_of_an_injection_payload_matches_nothing(library, run, seed_store) -> None:
     for payload in INJECTIONS:
         bindings = bind_params(run, library["search"], {"text": payload})
-        assert execute(seed_store, bound_query_text(library["search"], bindings)).rows == []
+        assert execute(seed_store, bind_values(library["search"].text, bindings)).rows == []
 
 
 def test_unknown_query_suggests_names(library) -> None:

@@ -17,7 +17,8 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.cli import main
-from kg.queries import bind_params, bound_query_text, load_library, store_runner
+from kg.queries import bind_params, load_library, store_runner
+from kg.remote import bind_values
 
 pytestmark = pytest.mark.server
 ID = "https://kg.invalid/id/"
@@ -123,7 +124,7 @@ def test_every_named_query_same_answer_from_cli_api_and_endpoint(
         response = client.get(f"/queries/{q.name}", params=args)
         assert response.status_code == 200, response.text
         from_api = response.json()["results"]["bindings"]
-        text = bound_query_text(q, bind_params(run, q, args))
+        text = bind_values(q.text, bind_params(run, q, args))
         response = client.post("/sparql", data={"query": text})
         assert response.status_code == 200, response.text
         from_endpoint = response.json()["results"]["bindings"]
