@@ -539,11 +539,14 @@ def test_wrong_password_is_a_readable_error_that_never_prints_the_password(
     assert "Traceback" not in result.output
 
 
-def test_unreachable_endpoint_is_a_readable_error() -> None:
+def test_unreachable_endpoint_is_a_readable_error(seed_build: Path) -> None:
     from oxigraph_server import free_port
 
     url = f"http://127.0.0.1:{free_port()}"
-    result = CliRunner().invoke(main, ["push", "--endpoint", url, "--store-kind", "oxigraph"])
+    source = ["--from", str(seed_build / "store")]
+    result = CliRunner().invoke(
+        main, ["push", "--endpoint", url, "--store-kind", "oxigraph", *source]
+    )
     assert result.exit_code == 1
     assert "cannot reach" in result.output and "Traceback" not in result.output
     with pytest.raises(RemoteError, match="cannot reach"):
@@ -569,8 +572,9 @@ def test_wrong_graph_store_url_is_a_readable_http_error(
     assert "HTTP 404" in result.output and "/nope" in result.output
 
 
-def test_push_needs_a_way_to_write(oxigraph: OxigraphServer) -> None:
-    result = CliRunner().invoke(main, ["push", "--endpoint", oxigraph.base + "/query"])
+def test_push_needs_a_way_to_write(oxigraph: OxigraphServer, seed_build: Path) -> None:
+    source = ["--from", str(seed_build / "store")]
+    result = CliRunner().invoke(main, ["push", "--endpoint", oxigraph.base + "/query", *source])
     assert result.exit_code == 1
     assert "--graph-store or --update-endpoint" in result.output
 
