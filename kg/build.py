@@ -107,28 +107,44 @@ class _Inputs:
 
     shared: str  # code, ontology, shapes, registry, options
     articles: dict[str, str]  # article id -> digest of the shared inputs, its text and curation
+    stats: dict[str, list[object]]  # article id -> file sizes, mtimes and their own digest
 
 
-def _scan(root: Path, include_drafts: bool) -> _Inputs:
+def _scan(root: Path, include_drafts: bool, known: dict[str, list[object]]) -> _Inputs:
+    """Digest every input; an article file pair whose sizes and mtimes match the last build's
+    is not read again (as git's index does), unless it changed too recently to tell."""
     paths = Paths(root)
     registry = paths.registry.read_bytes() if paths.registry.exists() else b""
     options = json.dumps({"drafts": include_drafts, "version": __version__})
     shared = sha256(f"{code_digest()}\0{sha256(registry)}\0{options}".encode())
-    articles = {}
+    articles, stats = {}, {}
+    settled = time.time_ns() - 2_000_000_000
     for text in sorted(paths.articles.glob("*.txt")):
         curation = paths.curation / f"{text.stem}.yaml"
-        if curation.exists():
-            own = sha256(text.read_bytes()) + sha256(curation.read_bytes())
-            articles[text.stem] = sha256(f"{shared}\0{own}".encode())
-    return _Inputs(shared, articles)
+        try:
+            a, b = text.stat(), curation.stat()
+        except FileNotFoundError:
+            continue
+        stamp: list[object] = [a.st_size, a.st_mtime_ns, b.st_size, b.st_mtime_ns]
+        previous = known.get(text.stem)
+        if previous and previous[:4] == stamp and max(a.st_mtime_ns, b.st_mtime_ns) < settled:
+            own = str(previous[4])
+        else:
+            own = sha256((sha256(text.read_bytes()) + sha256(curation.read_bytes())).encode())
+        stats[text.stem] = [*stamp, own]
+        articles[text.stem] = sha256(f"{shared}\0{own}".encode())
+    return _Inputs(shared, articles, stats)
 
 
-def _entity_digest(plan: Plan) -> str:
+def _entity_digest(plan: Plan, shared: str) -> str:
+    """Digest of every entity definition: the registry's are covered by ``shared`` (its bytes),
+    so only the article-local ones are written out."""
     rows = [
         [eid, plan.origin[eid], plan.entities[eid].model_dump(mode="json")]
         for eid in sorted(plan.entities)
+        if plan.origin[eid] != "registry"
     ]
-    return sha256(json.dumps(rows, sort_keys=True).encode())
+    return sha256((shared + json.dumps(rows, sort_keys=True)).encode())
 
 
 def build_project(
@@ -154,7 +170,7 @@ def build_project(
 
     cache = BuildCache.load(out / "cache") if incremental else BuildCache(out / "cache")
     with stage("scan inputs"):
-        inputs = _scan(root, include_drafts)
+        inputs = _scan(root, include_drafts, cache.stats)
         unchanged = {a for a, digest in inputs.articles.items() if cache.valid(a, digest)}
     with stage("load entities"):
         known = {
@@ -165,7 +181,7 @@ def build_project(
         plan = plan_project(
             root, include_drafts, only=set(inputs.articles) - unchanged, known=known
         )
-        key = sha256(f"{inputs.shared}\0{_entity_digest(plan)}".encode())
+        key = _entity_digest(plan, inputs.shared)
         if unchanged and key != cache.key:  # an entity changed: every article may be affected
             unchanged = set()
             plan = plan_project(root, include_drafts)
@@ -182,13 +198,25 @@ def build_project(
             results_names = []
     for result in results:
         assert result.chunks is not None
-        record = CachedGraph(inputs.articles[result.id], result.quads, result.entities)
+        record = CachedGraph(
+            inputs.articles[result.id], result.quads, result.entities, result.left_out
+        )
         cache.stage(result.id, result.chunks, record)
         results_names.append(result.id)
     names = ["registry", *sorted(a for a in inputs.articles)]
     report.graphs = {name: cache.graphs[name].quads for name in names}
     report.rebuilt = sorted(results_names)
-    report.left_out = {r.id: r.left_out for r in results if r.left_out}
+    report.left_out = {n: cache.graphs[n].left_out for n in names if cache.graphs[n].left_out}
+
+    current = [out / o.filename for o in OUTPUTS] + [
+        out / "manifest.json",
+        out / "store" / "CURRENT",
+    ]
+    if not results_names and set(cache.graphs) == set(names) and all(p.exists() for p in current):
+        with stage("nothing changed"):  # every output already holds exactly these graphs
+            cache.commit(key, set(names), inputs.stats)
+        report.files = {p.name: p for p in current[:-1]} | {"store": out / "store"}
+        return report
 
     with stage("write outputs"):
         temps = write_outputs(out, (cache.chunks(name) for name in names))
@@ -210,7 +238,7 @@ def build_project(
             commit(out, temps)
             text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
             write_bytes(out / "manifest.json", text.encode())
-            cache.commit(key, set(names))
+            cache.commit(key, set(names), inputs.stats)
     except BaseException:
         discard(temps)
         raise

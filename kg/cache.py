@@ -42,6 +42,7 @@ class CachedGraph:
     inputs: str  # digest of the inputs the graph was built from
     quads: int
     entities: list[dict[str, object]] = field(default_factory=list)  # article-local definitions
+    left_out: int = 0  # unreviewed suggestions not built (with --include-drafts)
 
 
 @dataclass
@@ -49,6 +50,7 @@ class BuildCache:
     folder: Path
     key: str = ""  # digest of everything shared by all graphs
     graphs: dict[str, CachedGraph] = field(default_factory=dict)
+    stats: dict[str, list[object]] = field(default_factory=dict)  # see kg.build._scan
     staged: dict[str, Chunks] = field(default_factory=dict)
 
     @classmethod
@@ -59,7 +61,7 @@ class BuildCache:
             if index.get("format") != FORMAT:
                 raise ValueError("old cache format")
             graphs = {name: CachedGraph(**g) for name, g in index["graphs"].items()}
-            return cls(folder, index["key"], graphs)
+            return cls(folder, index["key"], graphs, index.get("stats", {}))
         except (OSError, ValueError, KeyError, TypeError):
             return cls(folder)
 
@@ -85,7 +87,7 @@ class BuildCache:
         self.staged[name] = chunks
         self.graphs[name] = record
 
-    def commit(self, key: str, keep: set[str]) -> None:
+    def commit(self, key: str, keep: set[str], stats: dict[str, list[object]]) -> None:
         """Write staged pieces and the index; forget graphs not in ``keep``."""
         self.folder.mkdir(parents=True, exist_ok=True)
         for name, chunks in self.staged.items():
@@ -100,10 +102,12 @@ class BuildCache:
             del self.graphs[name]
             self._path(name).unlink(missing_ok=True)
         self.key = key
+        self.stats = stats
         index = {
             "format": FORMAT,
             "key": key,
             "graphs": {name: asdict(g) for name, g in sorted(self.graphs.items())},
+            "stats": stats,
         }
         write_text(self.folder / "index.json", json.dumps(index, sort_keys=True) + "\n")
         self.staged.clear()

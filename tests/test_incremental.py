@@ -93,3 +93,14 @@ def test_a_failed_incremental_build_keeps_the_cache_usable(project: Path, tmp_pa
     assert build_project(project, out).rebuilt == []
     shutil.rmtree(out / "cache")
     assert len(build_project(project, out).rebuilt) == 3
+
+
+def test_touching_a_file_without_changing_it_rebuilds_nothing(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    build_project(project, out)
+    curation = project / "seeds" / "curation" / "002_second.yaml"
+    curation.write_text(curation.read_text())  # new mtime, same bytes
+    assert build_project(project, out).rebuilt == []
+    assert hosts(out) == {"example-agency", "interior-ministry"}
