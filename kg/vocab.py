@@ -32,6 +32,7 @@ class KG(DefinedNamespace):
     Campaign: URIRef
     City: URIRef
     Claim: URIRef
+    DateValue: URIRef
     Country: URIRef
     Document: URIRef
     Entity: URIRef
@@ -62,9 +63,11 @@ class KG(DefinedNamespace):
     claimDate: URIRef
     concerns: URIRef
     country: URIRef
+    curationRelation: URIRef
     countryRepresented: URIRef
     dateBasis: URIRef
     datePrecision: URIRef
+    dateEvidence: URIRef
     drafted: URIRef
     duration: URIRef
     endDate: URIRef

@@ -1,0 +1,483 @@
+"""Load and check a project's curation: the registry, each article and its curation file.
+
+Every rule is checked and every problem collected before anything is built, so one run of
+`kg check` tells a curator all that is wrong. The result is a plain, fully resolved `Curation`
+that kg.build turns into RDF without re-checking anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pycountry
+from pydantic import BaseModel, ValidationError
+
+from kg import models
+from kg.evidence import Span, explain_missing, locate
+from kg.ontology import Ontology, Relation, load_ontology
+from kg.problems import Problems
+from kg.yamlread import YamlDoc, read_yaml
+
+M = TypeVar("M", bound=BaseModel)
+ARTICLE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    """One (subject, relation, object) the article states; object is an entity id or a literal."""
+
+    subject: str
+    relation: Relation
+    object: str
+    span: Span
+    note: str | None = None
+
+
+@dataclass
+class Article:
+    """One article with everything its curation file says, resolved and located."""
+
+    id: str
+    text_path: Path
+    curation_path: Path
+    text: str
+    sha256: str
+    meta: models.ArticleMeta
+    date_span: Span | None = None
+    entities: list[models.Entity] = field(default_factory=list)
+    names: list[tuple[str, str, Span]] = field(default_factory=list)
+    facts: list[FactRecord] = field(default_factory=list)
+    posts: list[tuple[models.Post, Span]] = field(default_factory=list)
+    quotes: list[tuple[models.Quote, Span]] = field(default_factory=list)
+    claims: list[tuple[models.Claim, Span]] = field(default_factory=list)
+    left_out: int = 0  # suggested items not built (only with --include-drafts)
+
+    def mentioned(self) -> set[str]:
+        """Every entity id the article refers to (for schema:mentions)."""
+        ids = {e.id for e in self.entities}
+        ids.update(name[0] for name in self.names)
+        for fact in self.facts:
+            ids.add(fact.subject)
+            if fact.relation.literal is None:
+                ids.add(fact.object)
+        for post, _ in self.posts:
+            ids.update(x for x in (post.person, post.organization) if x)
+        for quote, _ in self.quotes:
+            ids.update(x for x in (quote.speaker, quote.at) if x)
+        for claim, _ in self.claims:
+            ids.update(claim.attributed_to)
+            ids.update(claim.about)
+        if self.meta.publisher:
+            ids.add(self.meta.publisher)
+        return ids
+
+
+@dataclass
+class Curation:
+    """The whole checked project: entities by id and articles in id order."""
+
+    root: Path
+    ontology: Ontology
+    entities: dict[str, models.Entity]
+    origin: dict[str, str]  # entity id -> "registry" or the article id that defines it
+    articles: list[Article]
+    pending: list[tuple[str, int | None, str]] = field(default_factory=list)  # drafts left
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where a project keeps its inputs."""
+
+    root: Path
+
+    @property
+    def registry(self) -> Path:
+        return self.root / "seeds" / "entities.yaml"
+
+    @property
+    def articles(self) -> Path:
+        return self.root / "seeds" / "articles"
+
+    @property
+    def curation(self) -> Path:
+        return self.root / "seeds" / "curation"
+
+
+def load_project(
+    root: Path, include_drafts: bool = False, only: set[str] | None = None
+) -> Curation:
+    """Read and check everything under ``root``; raise CurationError listing every problem.
+
+    ``only`` limits the articles read (their ids), for incremental rebuilds; the registry and
+    the ids defined by other articles are still read, because references may cross files.
+    """
+    paths = Paths(root)
+    problems = Problems()
+    ontology = load_ontology()
+    checker = _Checker(root, ontology, problems)
+
+    registry = checker.model(paths.registry, models.Registry)
+    entities: dict[str, models.Entity] = {}
+    origin: dict[str, str] = {}
+    where: dict[str, tuple[str, int | None]] = {}
+    if registry:
+        doc, reg = registry
+        for i, entity in enumerate(reg.entities):
+            checker.define(entity, "registry", doc, ("entities", i), entities, origin, where)
+
+    texts = {p.stem: p for p in sorted(paths.articles.glob("*.txt"))}
+    curated = {p.stem: p for p in sorted(paths.curation.glob("*.yaml"))}
+    for article_id in sorted(set(texts) - set(curated)):
+        if only is None or article_id in only:
+            problems.add(
+                checker.rel(texts[article_id]),
+                None,
+                "article has no curation file",
+                f"draft one with `kg suggest {article_id}` or write "
+                f"seeds/curation/{article_id}.yaml",
+            )
+    for article_id in sorted(set(curated) - set(texts)):
+        problems.add(
+            checker.rel(curated[article_id]),
+            None,
+            f"no article text seeds/articles/{article_id}.txt for this curation file",
+            "a curation file is named after its article",
+        )
+
+    loaded: list[tuple[YamlDoc, models.ArticleCuration, Path]] = []
+    for article_id in sorted(set(curated) & set(texts)):
+        if not ARTICLE_ID.match(article_id):
+            problems.add(checker.rel(texts[article_id]), None, f"bad article id '{article_id}'")
+            continue
+        result = checker.model(curated[article_id], models.ArticleCuration)
+        if result:
+            doc, cur = result
+            for i, entity in enumerate(cur.entities):
+                checker.define(entity, article_id, doc, ("entities", i), entities, origin, where)
+            loaded.append((doc, cur, texts[article_id]))
+
+    checker.entities = entities
+    for eid, entity in sorted(entities.items()):
+        file, line = where[eid]
+        checker.check_entity(entity, file, line)
+
+    articles = []
+    for doc, cur, text_path in loaded:
+        if only is not None and text_path.stem not in only:
+            continue
+        article = checker.article(doc, cur, text_path, include_drafts)
+        if article:
+            articles.append(article)
+    problems.raise_if_any()
+    return Curation(root, ontology, entities, origin, articles, checker.pending)
+
+
+class _Checker:
+    """The rules, with the state they share (entities, problems, pending drafts)."""
+
+    def __init__(self, root: Path, ontology: Ontology, problems: Problems):
+        self.root = root
+        self.ontology = ontology
+        self.problems = problems
+        self.entities: dict[str, models.Entity] = {}
+        self.pending: list[tuple[str, int | None, str]] = []
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    # ------------------------------------------------------------------ schema
+
+    def model(self, path: Path, cls: type[M]) -> tuple[YamlDoc, M] | None:
+        name = self.rel(path)
+        if not path.exists():
+            self.problems.add(name, None, "file is missing")
+            return None
+        doc = read_yaml(path, self.problems, name)
+        if doc is None:
+            return None
+        if not isinstance(doc.data, dict):
+            self.problems.add(name, 1, "expected a mapping at the top of the file")
+            return None
+        try:
+            return doc, cls.model_validate(doc.data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                self.problems.add(name, doc.line_of(error["loc"]), _describe(error))
+            return None
+
+    # ------------------------------------------------------------------ entities
+
+    def define(
+        self,
+        entity: models.Entity,
+        owner: str,
+        doc: YamlDoc,
+        loc: tuple[Any, ...],
+        entities: dict[str, models.Entity],
+        origin: dict[str, str],
+        where: dict[str, tuple[str, int | None]],
+    ) -> None:
+        name, line = self.rel(doc.path), doc.line_of(loc)
+        if entity.id in entities:
+            first_file, first_line = where[entity.id]
+            self.problems.add(
+                name,
+                line,
+                f"duplicate id '{entity.id}' (first defined at {first_file}:{first_line})",
+                "an entity is defined once; refer to it by its id elsewhere",
+            )
+            return
+        entities[entity.id] = entity
+        origin[entity.id] = owner
+        where[entity.id] = (name, line)
+        if entity.suggested:
+            self.pending.append((name, line, f"suggested entity '{entity.id}' ({entity.name})"))
+
+    def check_entity(self, entity: models.Entity, file: str, line: int | None) -> None:
+        kinds = self.ontology.entity_kinds
+        if entity.kind not in kinds:
+            self.problems.add(
+                file,
+                line,
+                f"unknown kind '{entity.kind}' for '{entity.id}'",
+                _close(entity.kind, kinds),
+            )
+            return
+        if entity.kind == "Country":
+            if not entity.iso:
+                self.problems.add(file, line, f"country '{entity.id}' needs an `iso:` code")
+            elif pycountry.countries.get(alpha_2=entity.iso) is None:
+                self.problems.add(
+                    file, line, f"'{entity.iso}' is not an ISO 3166-1 alpha-2 country code"
+                )
+        elif entity.iso:
+            self.problems.add(file, line, f"`iso:` is for countries, not a {entity.kind}")
+        for key, required in (
+            ("parent", "Organization"),
+            ("country", "Country"),
+            ("based_in", "Place"),
+        ):
+            self.ref(getattr(entity, key), required, file, line, f"`{key}` of '{entity.id}'")
+        for span in entity.names:
+            if span.from_ and span.until and span.until < span.from_:
+                self.problems.add(
+                    file, line, f"name '{span.name}' of '{entity.id}' ends before it starts"
+                )
+
+    def ref(
+        self, eid: str | None, required: str | None, file: str, line: int | None, what: str
+    ) -> bool:
+        """Check that ``eid`` is a known entity of kind ``required`` (or a subkind)."""
+        if eid is None:
+            return True
+        entity = self.entities.get(eid)
+        if entity is None:
+            self.problems.add(
+                file, line, f"{what}: unknown entity id '{eid}'", _close(eid, self.entities)
+            )
+            return False
+        if entity.kind in self.ontology.superkinds and not self.ontology.is_a(
+            entity.kind, required
+        ):
+            self.problems.add(
+                file,
+                line,
+                f"{what}: '{eid}' is a {entity.kind}, but a {required} is needed here",
+            )
+            return False
+        return True
+
+    # ------------------------------------------------------------------ articles
+
+    def article(
+        self,
+        doc: YamlDoc,
+        cur: models.ArticleCuration,
+        text_path: Path,
+        include_drafts: bool,
+    ) -> Article | None:
+        file = self.rel(doc.path)
+        raw = text_path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            self.problems.add(self.rel(text_path), None, "article text is not UTF-8")
+            return None
+        art = Article(
+            id=text_path.stem,
+            text_path=text_path,
+            curation_path=doc.path,
+            text=text,
+            sha256=hashlib.sha256(raw).hexdigest(),
+            meta=cur.article,
+            entities=[e for e in cur.entities if not e.suggested],
+        )
+
+        def find(quote: str, loc: tuple[Any, ...]) -> Span | None:
+            span = locate(quote, text)
+            if span is None:
+                self.problems.add(
+                    file,
+                    doc.line_of(loc),
+                    f"evidence not found in article {art.id}: {_short(quote)!r}",
+                    explain_missing(quote, text),
+                )
+            return span
+
+        meta = cur.article
+        if meta.date and not meta.date_evidence:
+            self.problems.add(
+                file, doc.line_of(("article", "date")), "a date needs `date_evidence`"
+            )
+        if meta.date and not meta.date_basis:
+            self.problems.add(
+                file,
+                doc.line_of(("article", "date")),
+                "a date needs `date_basis` (published or event)",
+            )
+        if meta.date_evidence:
+            art.date_span = find(meta.date_evidence, ("article", "date_evidence"))
+        self.ref(meta.publisher, "Agent", file, doc.line_of(("article", "publisher")), "publisher")
+
+        for eid, names in cur.names.items():
+            line = doc.line_of(("names", eid))
+            if self.ref(eid, None, file, line, "names"):
+                for name in names:
+                    span = find(name, ("names", eid))
+                    if span:
+                        art.names.append((eid, name, span))
+
+        def keep(item: models.Reviewable, section: str, i: int, what: str) -> bool:
+            if not item.suggested:
+                return True
+            line = doc.line_of((section, i))
+            self.pending.append((file, line, f"suggested {what}"))
+            if include_drafts:
+                art.left_out += 1
+            return False
+
+        for i, fact in enumerate(cur.facts):
+            records = self.fact(fact, file, doc, i, find)
+            if keep(fact, "facts", i, f"fact {fact.s} {fact.p} {fact.o}"):
+                art.facts.extend(records)
+        for i, post in enumerate(cur.posts):
+            line = doc.line_of(("posts", i))
+            self.ref(post.person, "Person", file, line, "post `person`")
+            self.ref(post.organization, "Agent", file, line, "post `organization`")
+            span = find(post.evidence, ("posts", i, "evidence"))
+            if span and keep(post, "posts", i, f"post {post.person}: {post.role}"):
+                art.posts.append((post, span))
+        for i, quote in enumerate(cur.quotes):
+            line = doc.line_of(("quotes", i))
+            self.ref(quote.speaker, "Agent", file, line, "quote `speaker`")
+            self.ref(quote.at, "Event", file, line, "quote `at`")
+            span = find(quote.text, ("quotes", i, "text"))
+            if span and keep(quote, "quotes", i, f"quote by {quote.speaker}"):
+                art.quotes.append((quote, span))
+        seen: dict[str, int | None] = {}
+        for i, claim in enumerate(cur.claims):
+            line = doc.line_of(("claims", i))
+            if claim.id in seen:
+                self.problems.add(
+                    file, line, f"duplicate claim id '{claim.id}' (first at line {seen[claim.id]})"
+                )
+            seen[claim.id] = line
+            self.ref(claim.measure, "Measure", file, line, "claim `measure`")
+            for agent in claim.attributed_to:
+                self.ref(agent, "Agent", file, line, "claim `attributed_to`")
+            for about in claim.about:
+                self.ref(about, None, file, line, "claim `about`")
+            if claim.value is not None and not claim.unit:
+                self.problems.add(file, line, f"claim '{claim.id}' has a value but no `unit`")
+            if claim.value is None and not claim.statement:
+                self.problems.add(
+                    file, line, f"claim '{claim.id}' needs a `value` (with `unit`) or a `statement`"
+                )
+            span = find(claim.evidence, ("claims", i, "evidence"))
+            if span and keep(claim, "claims", i, f"claim {claim.id}"):
+                art.claims.append((claim, span))
+        return art
+
+    def fact(
+        self, fact: models.Fact, file: str, doc: YamlDoc, i: int, find: Any
+    ) -> list[FactRecord]:
+        line = doc.line_of(("facts", i))
+        relation = self.ontology.relations.get(fact.p)
+        if relation is None:
+            self.problems.add(
+                file,
+                doc.line_of(("facts", i, "p")),
+                f"unknown relation '{fact.p}'",
+                _close(fact.p, self.ontology.relations),
+            )
+            return []
+        ok = True
+        for subject in fact.s:
+            what = f"subject of `{fact.p}`"
+            ok &= self.ref(subject, relation.domain, file, line, what)
+        values = []
+        for value in fact.o:
+            if relation.literal:
+                error = _literal_error(relation.literal, value)
+                if error:
+                    self.problems.add(file, doc.line_of(("facts", i, "o")), f"`{fact.p}`: {error}")
+                    ok = False
+                values.append(value)
+            else:
+                try:
+                    models.check_slug(value)
+                except ValueError as exc:
+                    self.problems.add(file, doc.line_of(("facts", i, "o")), str(exc))
+                    ok = False
+                    continue
+                ok &= self.ref(value, relation.range, file, line, f"object of `{fact.p}`")
+                values.append(value)
+        span = find(fact.evidence, ("facts", i, "evidence"))
+        if not (ok and span):
+            return []
+        return [FactRecord(s, relation, o, span, fact.note) for s in fact.s for o in values]
+
+
+def _literal_error(kind: str, value: str) -> str | None:
+    if kind == "date":
+        try:
+            models.check_date(value)
+        except ValueError as exc:
+            return str(exc)
+    elif kind == "integer" and not re.fullmatch(r"-?\d+", value):
+        return f"'{value}' is not a whole number"
+    elif kind == "duration" and not models.DURATION.match(value):
+        return f"'{value}' is not an ISO 8601 duration such as P2D"
+    return None
+
+
+def _describe(error: Any) -> str:
+    loc = ".".join(str(x) for x in error["loc"])
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key '{error['loc'][-1]}'"
+    if kind == "missing":
+        return f"missing required key '{loc}'"
+    message = error["msg"].removeprefix("Value error, ")
+    if kind == "decimal_parsing":
+        message += " (write decimals with a dot and no thousands separators: 11.4, 750000)"
+    return f"{loc}: {message}"
+
+
+def _close(word: str, choices: Any) -> str | None:
+    from rapidfuzz import process
+
+    match = process.extractOne(word, list(choices), score_cutoff=70)
+    return f"did you mean '{match[0]}'?" if match else None
+
+
+def _short(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
