@@ -172,6 +172,15 @@ def load_project(
         article = checker.article(doc, cur, text_path, include_drafts)
         if article:
             articles.append(article)
+    if not include_drafts:
+        for file, line, what in checker.pending:
+            problems.add(
+                file,
+                line,
+                f"{what} is not reviewed yet",
+                "check it, then delete it or remove `suggested: true`; "
+                "or build with --include-drafts to leave it out",
+            )
     problems.raise_if_any()
     return Curation(root, ontology, entities, origin, articles, checker.pending)
 
