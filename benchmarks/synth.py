@@ -287,6 +287,24 @@ QUOTE_ENDINGS = [
     "and every agency in {country} has a role to play",
 ]  # fmt: skip
 
+# How much an article says. Tuned so that 10,000 articles come close to the million
+# triples while keeping the required shape (1-3 events, 3-15 participants, 1-4 quotes): our
+# graph reifies every fact with its evidence, ~18 quads per fact, so articles are kept lean.
+# The curated seeds are denser (~830 quads per article): see benchmarks/RESULTS.md.
+SHAPE: dict[str, Any] = {
+    "events": [88, 10, 2],  # weights of 1, 2, 3 events
+    "organisers": [85, 15],  # weights of 1, 2 organisers
+    "extra_participants": 1.0,  # mean participants beyond the minimum of 3 (capped at 15)
+    "countries": 0.15,  # chance an event lists the countries represented
+    "series": 0.15,  # chance an event belongs to a series or marks a day
+    "duration": 0.1,
+    "funded": 0.1,
+    "theme": 0.08,
+    "quotes": [75, 19, 4, 2],  # weights of 1-4 quoted officials
+    "programme": 0.25,  # chance the article links the event to a programme
+    "claims": [60, 32, 6, 2],  # weights of 0-3 claims
+}
+
 
 # ---------------------------------------------------------------- small helpers
 
@@ -757,13 +775,13 @@ class Article:
         self.country = p.country[self.code]
         day = FIRST_DAY + timedelta(days=rng.randrange((LAST_DAY - FIRST_DAY).days + 1))
         self.date = day
-        n_events = rng.choices([1, 2, 3], weights=[70, 23, 7])[0]
+        n_events = rng.choices([1, 2, 3], weights=SHAPE["events"])[0]
         events = [self.event(k, day + timedelta(days=7 * k)) for k in range(n_events)]
-        for _ in range(rng.choices([1, 2, 3, 4], weights=[40, 35, 17, 8])[0]):
+        for _ in range(rng.choices([1, 2, 3, 4], weights=SHAPE["quotes"])[0]):
             self.quote(rng.choice(events))
-        if rng.random() < 0.6:
+        if rng.random() < SHAPE["programme"]:
             self.programme_facts(events[0])
-        for _ in range(rng.choices([0, 1, 2, 3], weights=[25, 40, 25, 10])[0]):
+        for _ in range(rng.choices([0, 1, 2, 3], weights=SHAPE["claims"])[0]):
             self.claim()
         first = events[0]
         self.title = cap(
@@ -776,7 +794,7 @@ class Article:
         code = self.code if rng.random() < 0.85 else rng.choice(CENTRAL_ASIA)
         city = p.city_zipf[code].one(rng)
         etype, topic = rng.choice(EVENT_TYPES), rng.choice(TOPICS)
-        series = p.series.one(rng) if rng.random() < 0.3 else None
+        series = p.series.one(rng) if rng.random() < SHAPE["series"] else None
         if series is not None and series.extra.get("day"):
             month, dd = series.extra["day"]
             day = date(day.year, month, dd)
@@ -802,7 +820,7 @@ class Article:
         self.fact(host.id, "hosted", eid, s1)
         self.fact(eid, "startDate", day.isoformat(), s1)
         self.fact(eid, "heldIn", city.id, where)
-        if rng.random() < 0.25:
+        if rng.random() < SHAPE["duration"]:
             dur = rng.choice([2, 3])
             s = (
                 f"The {['', '', 'two', 'three'][dur]}-day {etype} brought together experts "
@@ -810,11 +828,11 @@ class Article:
             )
             self.say(s)
             self.fact(eid, "duration", f"P{dur}D", s)
-        organisers = self.orgs(rng.choices([1, 2], weights=[60, 40])[0], {host.id})
+        organisers = self.orgs(rng.choices([1, 2], weights=SHAPE["organisers"])[0], {host.id})
         s = f"The {etype} was organised by {join_names([self.the(o) for o in organisers])}."
         self.say(s)
         self.fact([o.id for o in organisers], "organised", eid, s)
-        n_part = min(15, 3 + int(rng.expovariate(1 / 3.0)))
+        n_part = min(15, 3 + int(rng.expovariate(1 / SHAPE["extra_participants"])))
         exclude = {host.id, *(o.id for o in organisers)}
         participants = self.orgs(n_part, exclude)
         groups = [g for g in p.groups if rng.random() < 0.12]
@@ -823,8 +841,8 @@ class Article:
         s = f"Participants included representatives of {join_names(names)}."
         self.say(s)
         self.fact([o.id for o in participants] + [g.id for g in groups], "participatedIn", eid, s)
-        if rng.random() < 0.4:
-            others = p.countries.some(rng, rng.randint(1, 4), {self.country.id})
+        if rng.random() < SHAPE["countries"]:
+            others = p.countries.some(rng, rng.randint(1, 3), {self.country.id})
             countries = [self.country, *others]
             s = f"Delegations from {join_names([c.name for c in countries])} attended."
             self.say(s)
@@ -840,12 +858,12 @@ class Article:
                 self.say(s)
                 self.fact(eid, "partOfSeries", series.id, s)
                 self.fact(eid, "ordinalInSeries", str(n), s)
-        if rng.random() < 0.3:
+        if rng.random() < SHAPE["funded"]:
             sponsor = self.org()
             s = f"The event was funded by {self.the(sponsor)}."
             self.say(s)
             self.fact(sponsor.id, "funded", eid, s)
-        if rng.random() < 0.15:
+        if rng.random() < SHAPE["theme"]:
             theme = rng.choice(
                 ["Leave no one behind", "Use and abuse of technology", "Every victim counts"]
             )
