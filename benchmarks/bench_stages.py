@@ -447,7 +447,8 @@ def run_stage(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]
     if result_path.exists():
         return json.loads(result_path.read_text())
     lines = (proc.stderr or proc.stdout).strip().splitlines()
-    return {"stage": name, "status": "failed", "note": lines[-1] if lines else f"exit {proc.returncode}"}  # fmt: skip
+    note = lines[-1] if lines else f"exit status {proc.returncode}"
+    return {"stage": name, "status": "failed", "note": note}
 
 
 def machine() -> str:
@@ -506,9 +507,14 @@ def tables(results: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[st
         )
         args = ", ".join(f"{k}={v}" for k, v in ox.get("args", {}).items())
         query_rows.append(
-            [name, _fmt_s(ox.get("median")), _fmt_s(ox.get("p95")), str(ox.get("rows", "–"))]
-            + rd_cells
-            + [args]
+            [
+                name,
+                _fmt_s(ox.get("median")),
+                _fmt_s(ox.get("p95")),
+                str(ox.get("rows", "–")),
+                *rd_cells,
+                args,
+            ]
         )
     return stage_rows, query_rows
 
@@ -526,13 +532,14 @@ def markdown(title: str, results: list[dict[str, Any]], command: str) -> str:
         return out
 
     lines = [f"### {title}", "", f"Machine: {machine()}.", "", f"Command: `{command}`", ""]
-    lines += table(STAGE_HEAD, stage_rows) + [""]
+    lines += [*table(STAGE_HEAD, stage_rows), ""]
     if query_rows:
-        lines += table(QUERY_HEAD, query_rows) + [""]
+        lines += [*table(QUERY_HEAD, query_rows), ""]
     build = next((r for r in results if r["stage"] == "build" and r.get("rows")), None)
     if build:
         lines += ["Inside `kg build` (its own stage timings):", ""]
-        lines += table(["build stage", "wall"], [[x["stage"], _fmt_s(x["seconds"])] for x in build["rows"]])  # fmt: skip
+        inner = [[x["stage"], _fmt_s(x["seconds"])] for x in build["rows"]]
+        lines += table(["build stage", "wall"], inner)
         lines.append("")
     return "\n".join(lines)
 
@@ -628,7 +635,8 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(work / "store", ignore_errors=True)
     title = f"{label}"
     show(title, results)
-    command = "python benchmarks/bench_stages.py " + shlex.join(argv if argv is not None else sys.argv[1:])  # fmt: skip
+    given = argv if argv is not None else sys.argv[1:]
+    command = "python benchmarks/bench_stages.py " + shlex.join(given)
     if args.markdown:
         args.markdown.parent.mkdir(parents=True, exist_ok=True)
         args.markdown.write_text(markdown(title, results, command) + "\n", encoding="utf-8")
