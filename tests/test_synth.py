@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kg.curation import load_project
+from click.testing import CliRunner
+
+from kg.cli import main as kg_main
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
@@ -102,10 +104,10 @@ def test_registry_uses_real_iso_codes_and_some_cyrillic_names(tree: Path) -> Non
     assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
 
 
-def test_generated_tree_passes_the_curation_checker(tree: Path) -> None:
-    curation = load_project(tree)
-    assert len(curation.articles) == N
-    assert sum(len(a.facts) for a in curation.articles) > 5 * N
+def test_generated_tree_passes_kg_check(tree: Path) -> None:
+    result = CliRunner().invoke(kg_main, ["check", "--root", str(tree)])
+    assert result.exit_code == 0, result.output
+    assert f"{N} articles" in result.output
 
 
 def test_refuses_to_overwrite_an_existing_project(tree: Path, capsys) -> None:
