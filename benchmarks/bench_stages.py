@@ -434,15 +434,19 @@ def child(name: str, ctx: Ctx, result_path: Path) -> None:
 # ---------------------------------------------------------------- the parent
 
 
-def run_stage(name: str, args: argparse.Namespace, work: Path) -> dict[str, Any]:
-    result_path = work / f"{name}.json"
+def run_stage(
+    name: str, args: argparse.Namespace, work: Path, profile: bool = False
+) -> dict[str, Any]:
+    """Run stage ``name`` in a child process; with ``profile``, under pyinstrument (whose
+    overhead inflates the time, so that run only writes the profile, not the table)."""
+    result_path = work / f"{name}{'-profiled' if profile else ''}.json"
     result_path.unlink(missing_ok=True)
     cmd = [
         sys.executable, __file__, "--child", name, "--project", str(args.project),
         "--build", str(args.build), "--scratch", str(work), "--repeat", str(args.repeat),
     ]  # fmt: skip
-    if args.profile and name == "build":
-        cmd += ["--profile", str(args.profile)]
+    if profile:
+        cmd += ["--profile", str(args.profile), "--result", str(result_path)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.timeout)
     if result_path.exists():
         return json.loads(result_path.read_text())
@@ -594,17 +598,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=20, help="runs per query (default 20)")
     parser.add_argument("--stages", help="comma-separated subset of: " + ", ".join(STAGES))
     parser.add_argument("--markdown", type=Path, help="also write the tables as Markdown here")
-    parser.add_argument("--profile", type=Path, help="pyinstrument the full build into this dir")
+    parser.add_argument(
+        "--profile", type=Path, help="also run kg build under pyinstrument, writing into this dir"
+    )
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per stage")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child:
         sys.path.insert(0, str(REPO))
         ctx = Ctx(args.project, args.build, args.scratch, args.repeat, args.profile)
-        child(args.child, ctx, args.scratch / f"{args.child}.json")
+        child(args.child, ctx, args.result or args.scratch / f"{args.child}.json")
         return 0
 
     if args.articles is None and args.project is None:
@@ -616,6 +623,8 @@ def main(argv: list[str] | None = None) -> int:
     elif not (args.project / "seeds").is_dir():
         parser.error(f"{args.project} has no seeds/ folder: not a kg project")
     args.project = args.project.resolve()
+    if args.profile:
+        args.profile = args.profile.resolve()
     names = list(STAGES) if not args.stages else [s.strip() for s in args.stages.split(",")]
     unknown = [n for n in names if n not in STAGES]
     if unknown:
@@ -631,6 +640,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             print(f"… {STAGES[name][0]}", file=sys.stderr, flush=True)
             results.append(run_stage(name, args, work))
+        if args.profile:
+            print("… kg build under pyinstrument", file=sys.stderr, flush=True)
+            args.build = work / "build-profiled"
+            profiled = run_stage("build", args, work, profile=True)
+            print(f"profile of kg build ({profiled.get('status')}) in {args.profile}/profile.txt")
     finally:
         shutil.rmtree(work / "store", ignore_errors=True)
     title = f"{label}"
