@@ -16,7 +16,7 @@ from rich.table import Table
 from kg import __version__
 from kg.problems import CurationError
 
-console = Console(stderr=True, highlight=False)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False)
 
 ROOT_OPTION = click.option(
@@ -53,6 +53,7 @@ def main() -> None:
 @DRAFTS_OPTION
 @click.option(
     "--out",
+    "-o",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Output folder [default: ROOT/build].",

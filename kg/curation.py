@@ -123,7 +123,8 @@ def load_project(
     registry = checker.model(paths.registry, models.Registry)
     entities: dict[str, models.Entity] = {}
     origin: dict[str, str] = {}
-    where: dict[str, tuple[str, int | None]] = {}
+    where: dict[str, tuple[str, YamlDoc, tuple[Any, ...]]] = {}
+    checker.complete = registry is not None
     if registry:
         doc, reg = registry
         for i, entity in enumerate(reg.entities):
@@ -154,6 +155,7 @@ def load_project(
             problems.add(checker.rel(texts[article_id]), None, f"bad article id '{article_id}'")
             continue
         result = checker.model(curated[article_id], models.ArticleCuration)
+        checker.complete &= result is not None
         if result:
             doc, cur = result
             for i, entity in enumerate(cur.entities):
@@ -162,8 +164,7 @@ def load_project(
 
     checker.entities = entities
     for eid, entity in sorted(entities.items()):
-        file, line = where[eid]
-        checker.check_entity(entity, file, line)
+        checker.check_entity(entity, *where[eid])
 
     articles = []
     for doc, cur, text_path in loaded:
@@ -193,6 +194,7 @@ class _Checker:
         self.ontology = ontology
         self.problems = problems
         self.entities: dict[str, models.Entity] = {}
+        self.complete = True  # every file defining entities loaded, so unknown ids are errors
         self.pending: list[tuple[str, int | None, str]] = []
 
     def rel(self, path: Path) -> str:
@@ -231,11 +233,12 @@ class _Checker:
         loc: tuple[Any, ...],
         entities: dict[str, models.Entity],
         origin: dict[str, str],
-        where: dict[str, tuple[str, int | None]],
+        where: dict[str, tuple[str, YamlDoc, tuple[Any, ...]]],
     ) -> None:
         name, line = self.rel(doc.path), doc.line_of(loc)
         if entity.id in entities:
-            first_file, first_line = where[entity.id]
+            first_file, first_doc, first_loc = where[entity.id]
+            first_line = first_doc.line_of(first_loc)
             self.problems.add(
                 name,
                 line,
@@ -245,11 +248,17 @@ class _Checker:
             return
         entities[entity.id] = entity
         origin[entity.id] = owner
-        where[entity.id] = (name, line)
+        where[entity.id] = (name, doc, loc)
         if entity.suggested:
             self.pending.append((name, line, f"suggested entity '{entity.id}' ({entity.name})"))
 
-    def check_entity(self, entity: models.Entity, file: str, line: int | None) -> None:
+    def check_entity(
+        self, entity: models.Entity, file: str, doc: YamlDoc, loc: tuple[Any, ...]
+    ) -> None:
+        def line_of(key: str) -> int | None:
+            return doc.line_of((*loc, key))
+
+        line = doc.line_of(loc)
         kinds = self.ontology.entity_kinds
         if entity.kind not in kinds:
             self.problems.add(
@@ -264,7 +273,9 @@ class _Checker:
                 self.problems.add(file, line, f"country '{entity.id}' needs an `iso:` code")
             elif pycountry.countries.get(alpha_2=entity.iso) is None:
                 self.problems.add(
-                    file, line, f"'{entity.iso}' is not an ISO 3166-1 alpha-2 country code"
+                    file,
+                    line_of("iso"),
+                    f"'{entity.iso}' is not an ISO 3166-1 alpha-2 country code",
                 )
         elif entity.iso:
             self.problems.add(file, line, f"`iso:` is for countries, not a {entity.kind}")
@@ -273,7 +284,8 @@ class _Checker:
             ("country", "Country"),
             ("based_in", "Place"),
         ):
-            self.ref(getattr(entity, key), required, file, line, f"`{key}` of '{entity.id}'")
+            what = f"`{key}` of '{entity.id}'"
+            self.ref(getattr(entity, key), required, file, line_of(key), what)
         for span in entity.names:
             if span.from_ and span.until and span.until < span.from_:
                 self.problems.add(
@@ -288,6 +300,8 @@ class _Checker:
             return True
         entity = self.entities.get(eid)
         if entity is None:
+            if not self.complete:
+                return False  # a file that defines entities failed to load: can't tell
             self.problems.add(
                 file, line, f"{what}: unknown entity id '{eid}'", _close(eid, self.entities)
             )
@@ -417,7 +431,6 @@ class _Checker:
     def fact(
         self, fact: models.Fact, file: str, doc: YamlDoc, i: int, find: Any
     ) -> list[FactRecord]:
-        line = doc.line_of(("facts", i))
         relation = self.ontology.relations.get(fact.p)
         if relation is None:
             self.problems.add(
@@ -430,7 +443,7 @@ class _Checker:
         ok = True
         for subject in fact.s:
             what = f"subject of `{fact.p}`"
-            ok &= self.ref(subject, relation.domain, file, line, what)
+            ok &= self.ref(subject, relation.domain, file, doc.line_of(("facts", i, "s")), what)
         values = []
         for value in fact.o:
             if relation.literal:
@@ -446,7 +459,8 @@ class _Checker:
                     self.problems.add(file, doc.line_of(("facts", i, "o")), str(exc))
                     ok = False
                     continue
-                ok &= self.ref(value, relation.range, file, line, f"object of `{fact.p}`")
+                what = f"object of `{fact.p}`"
+                ok &= self.ref(value, relation.range, file, doc.line_of(("facts", i, "o")), what)
                 values.append(value)
         span = find(fact.evidence, ("facts", i, "evidence"))
         if not (ok and span):
@@ -483,7 +497,7 @@ def _describe(error: Any) -> str:
 def _close(word: str, choices: Any) -> str | None:
     from rapidfuzz import process
 
-    match = process.extractOne(word, list(choices), score_cutoff=70)
+    match = process.extractOne(word, list(choices), score_cutoff=60)
     return f"did you mean '{match[0]}'?" if match else None
 
 
