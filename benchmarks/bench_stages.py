@@ -647,6 +647,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"profile of kg build ({profiled.get('status')}) in {args.profile}/profile.txt")
     finally:
         shutil.rmtree(work / "store", ignore_errors=True)
+    built = work / "build"
+    if (built / "store").exists() and args.build == built:
+        # keep the build beside the seeds, where later runs of the reader stages find it
+        shutil.rmtree(args.project / "build", ignore_errors=True)
+        shutil.move(str(built), str(args.project / "build"))
     title = f"{label}"
     show(title, results)
     given = argv if argv is not None else sys.argv[1:]
