@@ -75,6 +75,7 @@ class Ctx:
     repeat: int
     profile: Path | None
     seconds: float | None = None
+    cpu: float | None = None
     rss_before: float = 0.0
     note: str = ""
     rows: list[dict[str, Any]] = field(default_factory=list)
@@ -89,14 +90,25 @@ class Ctx:
 
             profiler = Profiler(interval=0.005)
             profiler.start()
+        cpu_start = _cpu_seconds()
         start = time.perf_counter()
         yield
         self.seconds = time.perf_counter() - start
+        self.cpu = _cpu_seconds() - cpu_start
         if profiler is not None:
             profiler.stop()
             self.profile.mkdir(parents=True, exist_ok=True)
             (self.profile / "profile.txt").write_text(profiler.output_text(color=False))
             (self.profile / "profile.html").write_text(profiler.output_html())
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and its finished children (SHACL workers).
+
+    On a shared machine wall time depends on what else runs; CPU time much less so."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _curation(ctx: Ctx) -> Any:
@@ -419,13 +431,15 @@ def child(name: str, ctx: Ctx, result_path: Path) -> None:
     result: dict[str, Any] = {"stage": name}
     try:
         STAGES[name][1](ctx)
-        result |= {"status": "ok", "seconds": ctx.seconds, "note": ctx.note, "rows": ctx.rows}
+        result |= {"status": "ok", "seconds": ctx.seconds, "cpu": ctx.cpu, "note": ctx.note}
+        result["rows"] = ctx.rows
     except NotAvailable as exc:
         result |= {"status": "not available", "note": str(exc)}
     except Exception as exc:  # a failing stage is reported in the table, the run goes on
         tb = traceback.extract_tb(exc.__traceback__)[-1]
         where = f"{Path(tb.filename).name}:{tb.lineno}"
         result |= {"status": "failed", "note": f"{type(exc).__name__}: {exc} ({where})"[:300]}
+    result["load"] = os.getloadavg()[0]
     result["peak_mb"] = _rss_mb()
     result["added_mb"] = max(0.0, result["peak_mb"] - ctx.rss_before) if ctx.rss_before else None
     result_path.write_text(json.dumps(result))
@@ -493,8 +507,10 @@ def tables(results: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[st
             [
                 STAGES[r["stage"]][0],
                 _fmt_s(r.get("seconds")) if ok else r.get("status", "?"),
+                _fmt_s(r.get("cpu")) if ok else "–",
                 _fmt_mb(r.get("peak_mb")) if ok else "–",
                 _fmt_mb(r.get("added_mb")) if ok else "–",
+                f"{r['load']:.1f}" if "load" in r else "–",
                 r.get("note", ""),
             ]
         )
@@ -523,7 +539,7 @@ def tables(results: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[st
     return stage_rows, query_rows
 
 
-STAGE_HEAD = ["stage", "wall", "peak MB", "added MB", "notes"]
+STAGE_HEAD = ["stage", "wall", "CPU", "peak MB", "added MB", "load", "notes"]
 QUERY_HEAD = ["query", "oxigraph median", "p95", "rows", "rdflib median", "p95", "rows", "args"]
 
 

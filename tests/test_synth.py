@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from click.testing import CliRunner
 
 from kg.cli import main as kg_main
