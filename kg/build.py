@@ -2,25 +2,32 @@
 
 Nothing under the output directory changes unless every stage succeeds: files are staged and
 renamed into place at the end, so a failed build leaves the previous outputs untouched.
+
+Builds are incremental: each graph's output pieces are cached under ``build/cache`` with a
+digest of their inputs, so after editing one article only that article is re-checked,
+rebuilt, re-validated and re-rendered, and only its named graph is replaced in the store.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import Quad
 
-from kg import __version__
+from kg import __version__, models, pipeline
 from kg.atomic import write_bytes
-from kg.curation import Curation, load_project
-from kg.graph import dataset_quads, sort_quads
-from kg.outputs import OUTPUTS
+from kg.cache import BuildCache, CachedGraph, code_digest, sha256
+from kg.curation import Curation, Paths, Plan, draft_problems, plan_project
+from kg.graph import article_quads, registry_quads, sort_quads
+from kg.outputs import OUTPUTS, commit, discard, render, write_outputs
+from kg.pipeline import ArticleResult
 from kg.problems import CurationError, Problem
-from kg.store import write_store
+from kg.store import replace_graphs, write_store
 from kg.validate import graph_bytes, validate_graphs
 
 Progress = Callable[[str], None]
@@ -32,6 +39,7 @@ class BuildReport:
 
     out: Path
     graphs: dict[str, int] = field(default_factory=dict)  # graph name -> quads
+    rebuilt: list[str] = field(default_factory=list)  # graphs made afresh (not from the cache)
     files: dict[str, Path] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     left_out: dict[str, int] = field(default_factory=dict)  # article -> suggested items skipped
@@ -41,30 +49,12 @@ class BuildReport:
         return sum(self.graphs.values())
 
 
-class _Clock:
-    def __init__(self, report: BuildReport, progress: Progress | None):
-        self.report, self.progress = report, progress
-
-    def stage(self, name: str) -> _Stage:
-        if self.progress:
-            self.progress(name)
-        return _Stage(self.report, name)
-
-
-class _Stage:
-    def __init__(self, report: BuildReport, name: str):
-        self.report, self.name = report, name
-
-    def __enter__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __exit__(self, *exc: object) -> None:
-        self.report.timings[self.name] = time.perf_counter() - self.start
-
-
-def make_graphs(curation: Curation) -> dict[str, list[Quad]]:
-    """Each named graph's quads, sorted."""
-    return {name: sort_quads(quads) for name, quads in dataset_quads(curation)}
+def make_graphs(curation: Curation, registry: bool = True) -> dict[str, list[Quad]]:
+    """Sorted quads of the registry graph and of each article the curation holds."""
+    graphs = {"registry": sort_quads(registry_quads(curation))} if registry else {}
+    for article in curation.articles:
+        graphs[article.id] = sort_quads(article_quads(article, curation))
+    return graphs
 
 
 def check_shapes(graphs: dict[str, list[Quad]]) -> None:
@@ -74,55 +64,172 @@ def check_shapes(graphs: dict[str, list[Quad]]) -> None:
         raise CurationError([Problem("ontology/shapes.ttl", None, m) for m in messages])
 
 
+@dataclass
+class CheckSummary:
+    """What `kg check` found in a project that passed."""
+
+    entities: int
+    articles: int
+    facts: int
+    pending: list[tuple[str, int | None, str]]
+
+
+def _registry_curation(plan: Plan) -> Curation:
+    return Curation(plan.root, plan.checker.ontology, plan.entities, plan.origin, [])
+
+
+def _run(plan: Plan, validate: bool, chunks: bool) -> list[ArticleResult]:
+    """The per-article work of the plan; raise CurationError with every problem found."""
+    results: list[ArticleResult] = []
+    problems = list(plan.problems.items)
+    for batch in pipeline.run(plan, validate, chunks):
+        results.extend(batch.articles)
+        problems.extend(batch.problems)
+        plan.checker.pending.extend(batch.pending)
+    plan.problems.items = problems
+    draft_problems(plan)
+    plan.problems.raise_if_any()
+    return results
+
+
+def check_project(root: Path, include_drafts: bool = False) -> CheckSummary:
+    """Everything `kg build` checks (curation rules and SHACL), writing nothing."""
+    plan = plan_project(root, include_drafts)
+    results = _run(plan, validate=True, chunks=False)
+    check_shapes(make_graphs(_registry_curation(plan)))
+    facts = sum(r.facts for r in results)
+    return CheckSummary(len(plan.entities), len(results), facts, plan.checker.pending)
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """Digests of the files a build reads, taken before anything is parsed."""
+
+    shared: str  # code, ontology, shapes, registry, options
+    articles: dict[str, str]  # article id -> digest of the shared inputs, its text and curation
+
+
+def _scan(root: Path, include_drafts: bool) -> _Inputs:
+    paths = Paths(root)
+    registry = paths.registry.read_bytes() if paths.registry.exists() else b""
+    options = json.dumps({"drafts": include_drafts, "version": __version__})
+    shared = sha256(f"{code_digest()}\0{sha256(registry)}\0{options}".encode())
+    articles = {}
+    for text in sorted(paths.articles.glob("*.txt")):
+        curation = paths.curation / f"{text.stem}.yaml"
+        if curation.exists():
+            own = sha256(text.read_bytes()) + sha256(curation.read_bytes())
+            articles[text.stem] = sha256(f"{shared}\0{own}".encode())
+    return _Inputs(shared, articles)
+
+
+def _entity_digest(plan: Plan) -> str:
+    rows = [
+        [eid, plan.origin[eid], plan.entities[eid].model_dump(mode="json")]
+        for eid in sorted(plan.entities)
+    ]
+    return sha256(json.dumps(rows, sort_keys=True).encode())
+
+
 def build_project(
     root: Path,
     out: Path | None = None,
     include_drafts: bool = False,
     validate: bool = True,
     store: bool = True,
+    incremental: bool = True,
     progress: Progress | None = None,
 ) -> BuildReport:
     """Build everything under ``root`` into ``out`` (default ``root/build``)."""
     out = out or root / "build"
     report = BuildReport(out)
-    clock = _Clock(report, progress)
-    with clock.stage("load curation"):
-        curation = load_project(root, include_drafts=include_drafts)
-    with clock.stage("make graphs"):
-        graphs = make_graphs(curation)
-    if validate:
-        with clock.stage("SHACL validation"):
-            check_shapes(graphs)
-    report.graphs = {name: len(quads) for name, quads in graphs.items()}
-    report.left_out = {a.id: a.left_out for a in curation.articles if a.left_out}
-    everything = [q for name in graphs for q in graphs[name]]
-    rendered: dict[Path, bytes] = {}
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        if progress:
+            progress(name)
+        start = time.perf_counter()
+        yield
+        report.timings[name] = report.timings.get(name, 0.0) + time.perf_counter() - start
+
+    cache = BuildCache.load(out / "cache") if incremental else BuildCache(out / "cache")
+    with stage("scan inputs"):
+        inputs = _scan(root, include_drafts)
+        unchanged = {a for a, digest in inputs.articles.items() if cache.valid(a, digest)}
+    with stage("load entities"):
+        known = {
+            str(e["id"]): (models.Entity.model_validate(e), name)
+            for name in unchanged
+            for e in cache.graphs[name].entities
+        }
+        plan = plan_project(
+            root, include_drafts, only=set(inputs.articles) - unchanged, known=known
+        )
+        key = sha256(f"{inputs.shared}\0{_entity_digest(plan)}".encode())
+        if unchanged and key != cache.key:  # an entity changed: every article may be affected
+            unchanged = set()
+            plan = plan_project(root, include_drafts)
+    with stage("check, build, validate and render articles"):
+        results = _run(plan, validate, chunks=True)
+    with stage("registry graph"):
+        if not (unchanged and cache.valid("registry", inputs.shared)):
+            quads = make_graphs(_registry_curation(plan))["registry"]
+            if validate:
+                check_shapes({"registry": quads})
+            cache.stage("registry", render(quads), CachedGraph(inputs.shared, len(quads)))
+            results_names = ["registry"]
+        else:
+            results_names = []
+    for result in results:
+        assert result.chunks is not None
+        record = CachedGraph(inputs.articles[result.id], result.quads, result.entities)
+        cache.stage(result.id, result.chunks, record)
+        results_names.append(result.id)
+    names = ["registry", *sorted(a for a in inputs.articles)]
+    report.graphs = {name: cache.graphs[name].quads for name in names}
+    report.rebuilt = sorted(results_names)
+    report.left_out = {r.id: r.left_out for r in results if r.left_out}
+
+    with stage("write outputs"):
+        temps = write_outputs(out, (cache.chunks(name) for name in names))
+    try:
+        if store:
+            with stage("load store"):
+                nquads = temps["kg.nq"]
+                rebuilt = set(results_names)
+                _update_store(out / "store", cache, names, rebuilt, nquads, not unchanged)
+            report.files["store"] = out / "store"
+        manifest = {
+            "kg_version": __version__,
+            "graphs": report.graphs,
+            "quads": report.quads,
+            "left_out": report.left_out,
+            "outputs": sorted(o.filename for o in OUTPUTS),
+        }
+        with stage("rename into place"):
+            commit(out, temps)
+            text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+            write_bytes(out / "manifest.json", text.encode())
+            cache.commit(key, set(names))
+    except BaseException:
+        discard(temps)
+        raise
     for output in OUTPUTS:
-        with clock.stage(f"write {output.filename}"):
-            rendered[out / output.filename] = output.write(everything)
-    if store:
-        with clock.stage("load store"):
-            write_store(everything, out / "store")
-        report.files["store"] = out / "store"
-    manifest = {
-        "kg_version": __version__,
-        "graphs": report.graphs,
-        "quads": report.quads,
-        "left_out": report.left_out,
-        "outputs": sorted(p.name for p in rendered),
-    }
-    rendered[out / "manifest.json"] = (
-        json.dumps(manifest, indent=2, sort_keys=True) + "\n"
-    ).encode()
-    with clock.stage("rename into place"):
-        for path, data in rendered.items():
-            write_bytes(path, data)
-            report.files[path.name] = path
+        report.files[output.filename] = out / output.filename
+    report.files["manifest.json"] = out / "manifest.json"
     return report
 
 
-def check_project(root: Path, include_drafts: bool = False) -> Curation:
-    """Everything `kg build` checks (curation rules and SHACL), writing nothing."""
-    curation = load_project(root, include_drafts=include_drafts)
-    check_shapes(make_graphs(curation))
-    return curation
+def _update_store(
+    path: Path,
+    cache: BuildCache,
+    names: list[str],
+    rebuilt: set[str],
+    nquads: Path,
+    fresh: bool,
+) -> None:
+    """Replace only the rebuilt graphs in an existing store; otherwise load a new one."""
+    if not fresh and (path / "CURRENT").exists():
+        replace_graphs(path, {n: cache.chunks(n).nquads for n in sorted(rebuilt)}, keep=set(names))
+    else:
+        write_store(nquads, path)

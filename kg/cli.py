@@ -58,15 +58,23 @@ def main() -> None:
     default=None,
     help="Output folder [default: ROOT/build].",
 )
-def build(root: Path, include_drafts: bool, out: Path | None) -> None:
+@click.option(
+    "--full", is_flag=True, help="Rebuild every graph, ignoring the cache of the last build."
+)
+def build(root: Path, include_drafts: bool, out: Path | None, full: bool) -> None:
     """Build the graph: check the curation, validate with SHACL, write TriG, Turtle, JSON-LD,
-    N-Quads and the embedded store. On any problem nothing is written."""
+    N-Quads and the embedded store. On any problem nothing is written. Only articles changed
+    since the last build are rebuilt."""
     from kg.build import build_project
 
     with console.status("building") as status:
         try:
             report = build_project(
-                root, out, include_drafts=include_drafts, progress=lambda s: status.update(s)
+                root,
+                out,
+                include_drafts=include_drafts,
+                incremental=not full,
+                progress=lambda s: status.update(s),
             )
         except CurationError as exc:
             fail(exc)
@@ -79,8 +87,8 @@ def build(root: Path, include_drafts: bool, out: Path | None) -> None:
     for article, skipped in sorted(report.left_out.items()):
         console.print(f"{article}: left out {skipped} unreviewed suggestion(s)")
     console.print(
-        f"{len(report.graphs)} graphs, {report.quads} quads written to {report.out}/: "
-        + ", ".join(sorted(report.files))
+        f"{len(report.graphs)} graphs ({len(report.rebuilt)} rebuilt), {report.quads} quads "
+        f"written to {report.out}/: " + ", ".join(sorted(report.files))
     )
 
 
@@ -92,14 +100,13 @@ def check(root: Path, include_drafts: bool) -> None:
     from kg.build import check_project
 
     try:
-        curation = check_project(root, include_drafts=include_drafts)
+        summary = check_project(root, include_drafts=include_drafts)
     except CurationError as exc:
         fail(exc)
-    for file, line, what in curation.pending:
+    for file, line, what in summary.pending:
         console.print(f"{file}:{line}: {what} left out (not reviewed)", markup=False)
-    facts = sum(len(a.facts) for a in curation.articles)
     console.print(
-        f"ok: {len(curation.entities)} entities, {len(curation.articles)} articles, {facts} facts"
+        f"ok: {summary.entities} entities, {summary.articles} articles, {summary.facts} facts"
     )
 
 

@@ -17,7 +17,7 @@ import pycountry
 from pydantic import BaseModel, ValidationError
 
 from kg import models
-from kg.evidence import Span, explain_missing, locate
+from kg.evidence import Span, Text, explain_missing
 from kg.ontology import Ontology, Relation, load_ontology
 from kg.problems import Problems
 from kg.yamlread import YamlDoc, read_yaml
@@ -107,18 +107,48 @@ class Paths:
         return self.root / "seeds" / "curation"
 
 
-def load_project(
-    root: Path, include_drafts: bool = False, only: set[str] | None = None
-) -> Curation:
-    """Read and check everything under ``root``; raise CurationError listing every problem.
+LOCAL_ENTITIES = re.compile(rb"^(?:entities\s*:|\{)", re.M)
 
-    ``only`` limits the articles read (their ids), for incremental rebuilds; the registry and
-    the ids defined by other articles are still read, because references may cross files.
+
+@dataclass
+class Plan:
+    """The shared part of a load: every entity known and checked, and the articles to check.
+
+    Articles are checked separately (`check_article`), so a large corpus can be checked in
+    worker processes that each receive the entity table.
+    """
+
+    root: Path
+    include_drafts: bool
+    checker: _Checker
+    origin: dict[str, str]
+    todo: list[tuple[Path, Path]]  # (curation file, article text) of each article to check
+
+    @property
+    def entities(self) -> dict[str, models.Entity]:
+        return self.checker.entities
+
+    @property
+    def problems(self) -> Problems:
+        return self.checker.problems
+
+
+def plan_project(
+    root: Path,
+    include_drafts: bool = False,
+    only: set[str] | None = None,
+    known: dict[str, tuple[models.Entity, str]] | None = None,
+) -> Plan:
+    """Read the registry and every entity definition; list the articles to check.
+
+    For incremental rebuilds, ``only`` limits the articles to those ids, and ``known``
+    supplies the entities the other articles define (id -> (entity, article id)), as remembered
+    from the previous build, since references may cross files. Problems are collected in the
+    plan, not raised.
     """
     paths = Paths(root)
-    problems = Problems()
-    ontology = load_ontology()
-    checker = _Checker(root, ontology, problems)
+    checker = _Checker(root, load_ontology(), Problems())
+    problems = checker.problems
 
     registry = checker.model(paths.registry, models.Registry)
     entities: dict[str, models.Entity] = {}
@@ -149,41 +179,75 @@ def load_project(
             "a curation file is named after its article",
         )
 
-    loaded: list[tuple[YamlDoc, models.ArticleCuration, Path]] = []
+    for eid, (entity, owner) in sorted((known or {}).items()):
+        if only is not None and owner not in only and owner in curated:
+            entities[eid], origin[eid] = entity, owner
+            where[eid] = (checker.rel(curated[owner]), YamlDoc(curated[owner], None), ())
+
+    todo = []
     for article_id in sorted(set(curated) & set(texts)):
+        if only is not None and article_id not in only:
+            continue
         if not ARTICLE_ID.match(article_id):
             problems.add(checker.rel(texts[article_id]), None, f"bad article id '{article_id}'")
             continue
+        todo.append((curated[article_id], texts[article_id]))
+        if not LOCAL_ENTITIES.search(curated[article_id].read_bytes()):
+            continue  # defines no entities of its own: checked later, maybe in a worker
         result = checker.model(curated[article_id], models.ArticleCuration)
         checker.complete &= result is not None
         if result:
             doc, cur = result
             for i, entity in enumerate(cur.entities):
                 checker.define(entity, article_id, doc, ("entities", i), entities, origin, where)
-            loaded.append((doc, cur, texts[article_id]))
 
     checker.entities = entities
     for eid, entity in sorted(entities.items()):
         checker.check_entity(entity, *where[eid])
+    return Plan(root, include_drafts, checker, origin, todo)
 
+
+def check_articles(plan: Plan, todo: list[tuple[Path, Path]]) -> list[Article]:
+    """Check and resolve the given articles against the plan's entities."""
     articles = []
-    for doc, cur, text_path in loaded:
-        if only is not None and text_path.stem not in only:
-            continue
-        article = checker.article(doc, cur, text_path, include_drafts)
-        if article:
-            articles.append(article)
-    if not include_drafts:
-        for file, line, what in checker.pending:
-            problems.add(
-                file,
-                line,
-                f"{what} is not reviewed yet",
-                "check it, then delete it or remove `suggested: true`; "
-                "or build with --include-drafts to leave it out",
-            )
-    problems.raise_if_any()
-    return Curation(root, ontology, entities, origin, articles, checker.pending)
+    for curation_path, text_path in todo:
+        result = plan.checker.model(curation_path, models.ArticleCuration)
+        if result:
+            article = plan.checker.article(*result, text_path, plan.include_drafts)
+            if article:
+                articles.append(article)
+    return articles
+
+
+def draft_problems(plan: Plan) -> None:
+    """Unreviewed suggestions are problems unless drafts are included."""
+    if plan.include_drafts:
+        return
+    for file, line, what in plan.checker.pending:
+        plan.problems.add(
+            file,
+            line,
+            f"{what} is not reviewed yet",
+            "check it, then delete it or remove `suggested: true`; "
+            "or build with --include-drafts to leave it out",
+        )
+
+
+def load_project(
+    root: Path,
+    include_drafts: bool = False,
+    only: set[str] | None = None,
+    known: dict[str, tuple[models.Entity, str]] | None = None,
+) -> Curation:
+    """Read and check everything under ``root`` in this process; raise CurationError listing
+    every problem. (`plan_project` explains ``only`` and ``known``.)"""
+    plan = plan_project(root, include_drafts, only, known)
+    articles = check_articles(plan, plan.todo)
+    draft_problems(plan)
+    plan.problems.raise_if_any()
+    return Curation(
+        root, plan.checker.ontology, plan.entities, plan.origin, articles, plan.checker.pending
+    )
 
 
 class _Checker:
@@ -343,8 +407,10 @@ class _Checker:
             entities=[e for e in cur.entities if not e.suggested],
         )
 
+        searchable = Text(text)
+
         def find(quote: str, loc: tuple[Any, ...]) -> Span | None:
-            span = locate(quote, text)
+            span = searchable.locate(quote)
             if span is None:
                 self.problems.add(
                     file,

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -25,17 +24,48 @@ class Span:
     exact: str
 
 
-@lru_cache(maxsize=4096)
-def _pattern(quote: str) -> re.Pattern[str]:
-    return re.compile(r"\s+".join(re.escape(word) for word in quote.split()))
+class Text:
+    """An article's text with a whitespace-folded copy, so quotes are found without regexes.
+
+    ``folded`` has every run of whitespace replaced by one space; ``origin[i]`` is the index in
+    the original text of folded character ``i`` (one extra entry marks the end).
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        folded: list[str] = []
+        origin: list[int] = []
+        for match in _WORDS.finditer(text):
+            if folded:
+                folded.append(" ")
+                origin.append(match.start() - 1)
+            folded.append(match.group(0))
+            origin.extend(range(match.start(), match.end()))
+        self.folded = "".join(folded)
+        self.origin = origin
+        self.origin.append(len(text))
+
+    def locate(self, quote: str) -> Span | None:
+        """The first occurrence of ``quote``, whitespace-insensitively, or None."""
+        at = self.text.find(quote)
+        if at >= 0 and quote.strip() == quote and quote:
+            return Span(at, at + len(quote), quote)
+        needle = " ".join(quote.split())
+        if not needle:
+            return None
+        at = self.folded.find(needle)
+        if at < 0:
+            return None
+        start, end = self.origin[at], self.origin[at + len(needle) - 1] + 1
+        return Span(start, end, self.text[start:end])
+
+
+_WORDS = re.compile(r"\S+")
 
 
 def locate(quote: str, text: str) -> Span | None:
     """The first occurrence of ``quote`` in ``text``, whitespace-insensitively, or None."""
-    if not quote.split():
-        return None
-    match = _pattern(quote).search(text)
-    return Span(match.start(), match.end(), match.group(0)) if match else None
+    return Text(text).locate(quote)
 
 
 def line_col(text: str, offset: int) -> tuple[int, int]:

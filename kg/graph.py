@@ -15,22 +15,39 @@ from decimal import Decimal
 import pycountry
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg import models
+from kg import models, vocab
 from kg.curation import Article, Curation, FactRecord
 from kg.evidence import Span
-from kg.vocab import (
-    BASE,
-    DCTERMS,
-    KG,
-    OA,
-    ORG,
-    REGISTRY_GRAPH,
-    SCHEMA,
-    SKOS,
-    article_iri,
-    entity_iri,
-    graph_iri,
-)
+from kg.vocab import BASE, REGISTRY_GRAPH, article_iri, entity_iri, graph_iri
+
+
+class _Terms:
+    """pyoxigraph nodes of a namespace's terms, made once: rdflib's namespace lookups and
+    IRI parsing are the hot path when a corpus has millions of quads."""
+
+    def __init__(self, namespace: object, defined: object = None):
+        self._base = str(namespace)
+        self._defined = defined
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        if self._defined is not None:
+            getattr(self._defined, name)  # a typo is an AttributeError, as with vocab.KG
+        node = NamedNode(self._base + name)
+        setattr(self, name, node)
+        return node
+
+    def __getitem__(self, name: str) -> NamedNode:
+        return getattr(self, name)
+
+
+KG = _Terms(vocab.NS, vocab.KG)
+OA = _Terms(vocab.OA)
+ORG = _Terms(vocab.ORG)
+SCHEMA = _Terms(vocab.SCHEMA)
+SKOS = _Terms(vocab.SKOS)
+DCTERMS = _Terms(vocab.DCTERMS)
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -41,8 +58,18 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 DATE_TYPES = {"day": XSD + "date", "month": XSD + "gYearMonth", "year": XSD + "gYear"}
 
 
+_NODES: dict[str, NamedNode] = {}
+
+
 def n(iri: object) -> NamedNode:
-    return NamedNode(str(iri))
+    """A NamedNode for an IRI, shared between uses (ontology terms recur in every graph)."""
+    if isinstance(iri, NamedNode):
+        return iri
+    key = str(iri)
+    node = _NODES.get(key)
+    if node is None:
+        node = _NODES[key] = NamedNode(key)
+    return node
 
 
 def text(value: str) -> Literal:
@@ -83,10 +110,15 @@ class GraphWriter:
         self.quads: set[Quad] = set()
 
     def add(self, s: object, p: object, o: object) -> None:
-        subject = s if isinstance(s, NamedNode) else n(s)
-        predicate = p if isinstance(p, NamedNode) else n(p)
-        obj = o if isinstance(o, (NamedNode, Literal)) else n(o)
-        self.quads.add(Quad(subject, predicate, obj, self.graph))
+        subject = s if isinstance(s, NamedNode) else NamedNode(s) if isinstance(s, str) else n(s)
+        obj = (
+            o
+            if isinstance(o, (NamedNode, Literal))
+            else NamedNode(o)
+            if isinstance(o, str)
+            else n(o)
+        )
+        self.quads.add(Quad(subject, n(p), obj, self.graph))
 
 
 def entity_quads(out: GraphWriter, entity: models.Entity) -> None:
@@ -133,10 +165,14 @@ class ArticleGraph:
         self.curation = curation
         self.iri = article_iri(article.id)
         self.out = GraphWriter(graph_iri(article.id))
+        self.spans: set[str] = set()
 
     def evidence(self, span: Span) -> str:
         """The evidence span node (and its selector), shared by all facts citing the same words."""
         iri = f"{BASE}evidence/{self.article.id}/{span.start}-{span.end}"
+        if iri in self.spans:
+            return iri
+        self.spans.add(iri)
         selector = f"{iri}/selector"
         out = self.out
         out.add(iri, RDF_TYPE, KG.EvidenceSpan)
@@ -298,10 +334,8 @@ def article_quads(article: Article, curation: Curation) -> set[Quad]:
 
 
 def sort_quads(quads: Iterable[Quad]) -> list[Quad]:
-    """Graph-major, then subject, predicate, object: the order every output is written in."""
-    return sorted(
-        quads, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
-    )
+    """By N-Quads text (subject, predicate, object within one graph): the output order."""
+    return sorted(quads, key=str)
 
 
 def dataset_quads(curation: Curation) -> Iterator[tuple[str, set[Quad]]]:

@@ -1,56 +1,125 @@
-"""The standard serialisations of the built dataset, one small function per format.
+"""The standard serialisations of the built dataset, written graph by graph.
 
-Each writer takes the sorted quads and returns bytes, so the build can write them all the same
-way (atomically) and a test can compare two builds byte for byte.
+Each named graph is rendered once into its piece of every output file (`Chunks`); a file is
+the prefix header followed by the pieces in graph order. Because the pieces of an unchanged
+graph can be reused from the build cache, an incremental build writes byte-for-byte the same
+files as a full one. The union Turtle file repeats a subject in each graph that describes it,
+which Turtle allows; parsers merge them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
 
 from kg.vocab import PREFIXES
 
-Writer = Callable[[Sequence[Quad]], bytes]
+PREFIX_HEADER = "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()).encode()
 
 
-def union_triples(quads: Sequence[Quad]) -> list[Triple]:
-    """The union of all named graphs, each triple once, sorted."""
-    unique = {Triple(q.subject, q.predicate, q.object) for q in quads}
-    return sorted(unique, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+@dataclass(frozen=True)
+class Chunks:
+    """One graph's piece of each output file."""
 
+    trig: bytes
+    turtle: bytes
+    jsonld: bytes
+    nquads: bytes
 
-def trig(quads: Sequence[Quad]) -> bytes:
-    return pyoxigraph.serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES) or b""
-
-
-def nquads(quads: Sequence[Quad]) -> bytes:
-    return pyoxigraph.serialize(quads, format=RdfFormat.N_QUADS) or b""
-
-
-def turtle(quads: Sequence[Quad]) -> bytes:
-    triples = union_triples(quads)
-    return pyoxigraph.serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
-
-
-def jsonld(quads: Sequence[Quad]) -> bytes:
-    return pyoxigraph.serialize(quads, format=RdfFormat.JSON_LD) or b""
+    FIELDS = ("trig", "turtle", "jsonld", "nquads")
 
 
 @dataclass(frozen=True)
 class Output:
-    name: str
+    field: str
     filename: str
-    write: Writer
     description: str
+    head: bytes
+    separator: bytes
+    tail: bytes
 
 
 OUTPUTS = (
-    Output("trig", "kg.trig", trig, "TriG: every named graph"),
-    Output("turtle", "kg.ttl", turtle, "Turtle: the union of all graphs"),
-    Output("jsonld", "kg.jsonld", jsonld, "JSON-LD (expanded): every named graph"),
-    Output("nquads", "kg.nq", nquads, "N-Quads: every named graph, one quad per line"),
+    Output("trig", "kg.trig", "TriG: every named graph", PREFIX_HEADER, b"", b""),
+    Output("turtle", "kg.ttl", "Turtle: the union of all graphs", PREFIX_HEADER, b"", b""),
+    Output(
+        "jsonld", "kg.jsonld", "JSON-LD (expanded): every named graph", b"[\n", b",\n", b"\n]\n"
+    ),
+    Output("nquads", "kg.nq", "N-Quads: one quad per line", b"", b"", b""),
 )
+
+
+def _without_prefixes(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and lines[start].startswith(b"@prefix "):
+        start += 1
+    return b"".join(lines[start:])
+
+
+def render(quads: Sequence[Quad]) -> Chunks:
+    """The pieces of one graph (its quads sorted) for every output."""
+    triples = [Triple(q.subject, q.predicate, q.object) for q in quads]
+    trig = pyoxigraph.serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES) or b""
+    turtle = pyoxigraph.serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+    jsonld = pyoxigraph.serialize(quads, format=RdfFormat.JSON_LD) or b"[]"
+    nquads = pyoxigraph.serialize(quads, format=RdfFormat.N_QUADS) or b""
+    return Chunks(
+        trig=_without_prefixes(trig),
+        turtle=_without_prefixes(turtle),
+        jsonld=jsonld.strip()[1:-1],
+        nquads=nquads,
+    )
+
+
+def write_outputs(out: Path, pieces: Iterable[Chunks]) -> dict[str, Path]:
+    """Stream every output into temp files beside the final ones; return them, not yet renamed.
+
+    The caller renames them into place with `commit` once every other stage has succeeded.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    handles = {}
+    temps: dict[str, Path] = {}
+    try:
+        for output in OUTPUTS:
+            fd, name = tempfile.mkstemp(dir=out, prefix=f".{output.filename}.", suffix=".tmp")
+            handles[output.field] = os.fdopen(fd, "wb")
+            temps[output.filename] = Path(name)
+            handles[output.field].write(output.head)
+        first = {o.field: True for o in OUTPUTS}
+        for chunk in pieces:
+            for output in OUTPUTS:
+                data = getattr(chunk, output.field)
+                if not data:
+                    continue
+                if not first[output.field]:
+                    handles[output.field].write(output.separator)
+                first[output.field] = False
+                handles[output.field].write(data)
+        for output in OUTPUTS:
+            handles[output.field].write(output.tail)
+    except BaseException:
+        for path in temps.values():
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        for handle in handles.values():
+            handle.close()
+    return temps
+
+
+def commit(out: Path, temps: dict[str, Path]) -> None:
+    """Rename staged outputs into place."""
+    for filename, temp in temps.items():
+        os.replace(temp, out / filename)
+
+
+def discard(temps: dict[str, Path]) -> None:
+    for temp in temps.values():
+        temp.unlink(missing_ok=True)

@@ -7,14 +7,13 @@ server, projections) opens this store rather than the Turtle files.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph
-from pyoxigraph import NamedNode, Quad, RdfFormat
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
 
 from kg.atomic import replace_dir, staging_dir
-from kg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_PATH
+from kg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_iri
 
 DEFAULT_STORE = Path("build") / "store"
 
@@ -40,13 +39,37 @@ def ontology_quads() -> list[Quad]:
     ]
 
 
-def write_store(quads: Iterable[Quad], path: Path) -> None:
-    """Load ``quads`` (and the ontology) into a new store and swap it in atomically."""
+def write_store(nquads_file: Path, path: Path) -> None:
+    """Load an N-Quads file (and the ontology) into a new store and swap it in atomically."""
     with staging_dir(path.parent, path.name) as tmp:
         store = pyoxigraph.Store(str(tmp))
-        store.bulk_extend(quads)
+        store.bulk_load(path=str(nquads_file), format=RdfFormat.N_QUADS)
         store.bulk_extend(ontology_quads())
         store.flush()
         store.optimize()
         del store
         replace_dir(tmp, path)
+
+
+def replace_graphs(path: Path, graphs: dict[str, bytes], keep: set[str]) -> None:
+    """Replace each named graph's content in place, one transaction per graph; drop the
+    article graphs whose names are not in ``keep`` (articles removed from the project)."""
+    store = pyoxigraph.Store(str(path))
+    try:
+        for name, nquads in graphs.items():
+            iri = graph_iri(name)
+            triples = [
+                Triple(q.subject, q.predicate, q.object)
+                for q in pyoxigraph.parse(nquads, format=RdfFormat.N_QUADS)
+            ]
+            body = (pyoxigraph.serialize(triples, format=RdfFormat.N_TRIPLES) or b"").decode()
+            store.update(
+                f"DROP SILENT GRAPH <{iri}> ; INSERT DATA {{ GRAPH <{iri}> {{ {body} }} }}"
+            )
+        wanted = {graph_iri(name) for name in keep} | {ONTOLOGY_GRAPH}
+        for graph in list(store.named_graphs()):
+            if graph.value not in wanted:
+                store.remove_graph(graph)
+        store.flush()
+    finally:
+        del store

@@ -173,22 +173,19 @@ def test_failed_build_leaves_previous_outputs_untouched(make_project, tmp_path: 
         build_project(root, out)
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([*before, "store"])
+    assert sorted(p.name for p in out.iterdir()) == sorted([*before, "cache", "store"])
 
 
 def test_shacl_violation_fails_the_build(make_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from kg import build as build_module
+    from kg import pipeline
 
-    real = build_module.make_graphs
+    real = pipeline.article_quads
 
-    def drop_titles(curation):  # type: ignore[no-untyped-def]
-        graphs = real(curation)
-        return {
-            name: [q for q in quads if not q.predicate.value.endswith("/title")]
-            for name, quads in graphs.items()
-        }
+    def drop_titles(article, curation):  # type: ignore[no-untyped-def]
+        return {q for q in real(article, curation) if not q.predicate.value.endswith("/title")}
 
-    monkeypatch.setattr(build_module, "make_graphs", drop_titles)
+    monkeypatch.setattr(pipeline, "article_quads", drop_titles)
     with pytest.raises(CurationError) as info:
         build_module.check_project(make_project())
     assert any("SHACL violation" in str(p) and "title" in str(p) for p in info.value.problems)

@@ -1,0 +1,95 @@
+"""Incremental builds: only what changed is rebuilt, and the result is what a full build makes."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import MINI_CURATION
+
+from kg.build import build_project
+from kg.store import open_store
+
+SECOND_ARTICLE = "Agency follow-up\nThe Example Agency hosted a roundtable in Bishkek.\n"
+SECOND_CURATION = """\
+article:
+  title: Agency follow-up
+facts:
+  - s: example-agency
+    p: hosted
+    o: roundtable-2015
+    evidence: The Example Agency hosted a roundtable
+"""
+
+
+@pytest.fixture
+def project(make_project: Callable[..., Path]) -> Path:
+    root = make_project()
+    (root / "seeds" / "articles" / "002_second.txt").write_text(SECOND_ARTICLE)
+    (root / "seeds" / "curation" / "002_second.yaml").write_text(SECOND_CURATION)
+    return root
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    names = ("kg.trig", "kg.ttl", "kg.jsonld", "kg.nq", "manifest.json")
+    return {name: (out / name).read_bytes() for name in names}
+
+
+def hosts(out: Path) -> set[str]:
+    store = open_store(out / "store")
+    rows = store.query(
+        "SELECT ?who WHERE { ?who <https://kg.invalid/ns#hosted> ?e }",
+        use_default_graph_as_union=True,
+    )
+    return {row[0].value.rsplit("/", 1)[1] for row in rows}
+
+
+def test_editing_one_article_rebuilds_only_that_article(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build_project(project, out)
+    assert first.rebuilt == ["001_mini", "002_second", "registry"]
+    assert build_project(project, out).rebuilt == []
+
+    curation = project / "seeds" / "curation" / "002_second.yaml"
+    curation.write_text(SECOND_CURATION.replace("s: example-agency", "s: interior-ministry"))
+    again = build_project(project, out)
+    assert again.rebuilt == ["002_second"]
+    assert hosts(out) == {"interior-ministry"}
+
+    full = tmp_path / "full"
+    build_project(project, full, incremental=False)
+    assert outputs(out) == outputs(full)
+
+
+def test_changing_the_registry_rebuilds_everything(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_project(project, out)
+    registry = project / "seeds" / "entities.yaml"
+    registry.write_text(registry.read_text().replace("name: Jane Doe", "name: Jane A. Doe"))
+    assert build_project(project, out).rebuilt == ["001_mini", "002_second", "registry"]
+
+
+def test_removing_an_article_drops_its_graph(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_project(project, out)
+    (project / "seeds" / "articles" / "002_second.txt").unlink()
+    (project / "seeds" / "curation" / "002_second.yaml").unlink()
+    report = build_project(project, out)
+    assert "002_second" not in report.graphs
+    assert hosts(out) == {"interior-ministry"}
+    assert b"002_second" not in (out / "kg.nq").read_bytes()
+
+
+def test_a_failed_incremental_build_keeps_the_cache_usable(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build_project(project, out)
+    curation = project / "seeds" / "curation" / "001_mini.yaml"
+    curation.write_text(MINI_CURATION.replace("p: hosted", "p: hostd"))
+    with pytest.raises(Exception, match="unknown relation"):
+        build_project(project, out)
+    curation.write_text(MINI_CURATION)
+    assert build_project(project, out).rebuilt == []
+    shutil.rmtree(out / "cache")
+    assert len(build_project(project, out).rebuilt) == 3
