@@ -34,16 +34,17 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_runs_stages_in_child_processes_and_writes_markdown(project: Path, tmp_path: Path) -> None:
     md = tmp_path / "out.md"
-    argv = ["--project", str(project), "--stages", "curation,graphs,nquads", "--markdown", str(md)]
+    argv = ["--project", str(project), "--stages", "curation,graphs,render", "--markdown", str(md)]
     argv += ["--workdir", str(tmp_path / "work")]
     assert bench.main(argv) == 0
     text = md.read_text()
     assert "| curation load + validation |" in text
-    rows = [line for line in text.splitlines() if line.startswith("| write N-Quads")]
+    rows = [line for line in text.splitlines() if line.startswith("| serialise every graph")]
     assert len(rows) == 1
     cells = [c.strip() for c in rows[0].strip("|").split("|")]
-    assert cells[1].endswith(("ms", " s"))  # a measured time, not a status
-    assert float(cells[2].replace(",", "")) > 10  # peak RSS of a Python child, in MB
+    assert cells[1].endswith(("ms", " s"))  # a measured wall time, not a status
+    assert cells[2].endswith(("ms", " s"))  # and CPU time
+    assert float(cells[3].replace(",", "")) > 10  # peak RSS of a Python child, in MB
     assert "8 articles" in text
     assert "Command: `python benchmarks/bench_stages.py --project" in text
 
