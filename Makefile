@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml
 build: $(STAMP)
 	$(KG) build
 
-# Until `kg serve` lands, `make run` builds the graph and prints where the outputs are.
+# Build the graph, write the cooperation and entities views, then serve everything.
 run: build
-	@echo "outputs: build/kg.trig build/kg.ttl build/kg.jsonld build/kg.nq build/store"
+	$(KG) view -o build/cooperation.html
+	$(KG) view --projection entities -o build/entities.html
+	@echo "graph: build/kg.trig build/kg.ttl build/kg.jsonld build/kg.nq build/store"
+	@echo "views: build/cooperation.html build/entities.html (open them from disk, or /graph)"
+	$(KG) serve --host $(HOST) --port $(PORT)
 
 browser:
 	bash .ci/ensure-chromium

@@ -145,3 +145,21 @@ def stats(store_path: Path) -> None:
 
 
 # Commands of other modules register here (one line each), in the order `kg --help` lists them.
+from kg.cli_query import queries_command, query_command, serve_command  # noqa: E402
+
+main.add_command(queries_command)
+main.add_command(query_command)
+main.add_command(serve_command)
+
+from kg.cli_view import analyze, export, path, view  # noqa: E402
+
+main.add_command(analyze)
+main.add_command(path)
+main.add_command(view)
+main.add_command(export)
+
+from kg.cli_curate import add, diff, suggest  # noqa: E402
+
+main.add_command(add)
+main.add_command(suggest)
+main.add_command(diff)

@@ -1,0 +1,266 @@
+"""`kg queries`, `kg query` and `kg serve`: thin commands over kg.queries and kg.server."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from kg.queries import DEFAULT_LIMIT, QueryError, get_query, load_library, run_named, store_runner
+from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, cell, serialize
+from kg.safety import QuerySyntaxError, UnsafeQuery
+
+err = Console(stderr=True, highlight=False)
+
+STORE_OPTION = click.option(
+    "--store",
+    "store_path",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/store"),
+    show_default=True,
+    help="The built store.",
+)
+QUERIES_OPTION = click.option(
+    "--queries",
+    "queries_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="Folder of named queries (default: the queries/ of this project).",
+)
+
+
+def _library(queries_dir: Path | None):
+    try:
+        return load_library(queries_dir) if queries_dir else load_library()
+    except QueryError as e:
+        _fail(e.problems)
+
+
+def _fail(problems: list[str], code: int = 1) -> None:
+    for problem in problems:
+        err.print(f"error: {problem}", markup=False)
+    sys.exit(code)
+
+
+@click.command("queries")
+@QUERIES_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print the library as JSON.")
+def queries_command(queries_dir: Path | None, as_json: bool) -> None:
+    """List the named queries with their parameters."""
+    import json
+
+    library = _library(queries_dir)
+    if as_json:
+        click.echo(json.dumps([q.to_json() for q in library.values()], indent=2))
+        return
+    table = Table(title="named queries (kg query NAME -p PARAM VALUE)")
+    table.add_column("name", no_wrap=True)
+    table.add_column("question")
+    table.add_column("parameters")
+    for q in library.values():
+        params = ", ".join(
+            f"{p.name}:{p.type}{'' if p.required else '?'}"
+            + (f" (e.g. {p.example})" if p.example else "")
+            for p in q.params
+        )
+        table.add_row(q.name, q.question or q.title, params)
+    Console(highlight=False).print(table)
+
+
+def _write(data: bytes, output: str) -> None:
+    """Write to stdout, or atomically to a file (temp file + rename)."""
+    if output == "-":
+        sys.stdout.buffer.write(data)
+        if data and not data.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    if not target.parent.exists():
+        _fail([f"cannot write {output}: folder {target.parent} does not exist"])
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, target)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        _fail([f"cannot write {output}: {e.strerror}"])
+
+
+def _table(result: Result) -> bytes:
+    """A readable table for the terminal; IRIs shortened with the project's prefixes."""
+    console = Console(highlight=False, file=None, width=max(120, Console().width))
+    if result.kind == "ask":
+        return b"true\n" if result.boolean else b"false\n"
+    table = Table(show_lines=False)
+    for name in result.variables:
+        table.add_column(name, overflow="fold")
+    for row in result.rows:
+        table.add_row(*(cell(row.get(v)) for v in result.variables))
+    with console.capture() as cap:
+        console.print(table)
+        console.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
+    return cap.get().encode()
+
+
+@click.command("query")
+@click.argument("name", required=False)
+@click.option(
+    "-p",
+    "--param",
+    "params",
+    nargs=2,
+    multiple=True,
+    metavar="NAME VALUE",
+    help="A parameter of the named query (repeatable).",
+)
+@click.option(
+    "--file",
+    "query_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Run the SPARQL query in this file.",
+)
+@click.option("--sparql", "sparql", help="Run this SPARQL query text.")
+@click.option(
+    "-f",
+    "--format",
+    "fmt",
+    type=click.Choice(["table", *RESULT_FORMATS, *GRAPH_FORMATS]),
+    default="table",
+    show_default=True,
+    help="Output format (json is SPARQL JSON results; graphs: turtle, ntriples, jsonld).",
+)
+@click.option("-o", "--output", default="-", show_default=True, help="Output file, - for stdout.")
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    help="Most rows to return; a cut answer is reported on stderr.",
+)
+@STORE_OPTION
+@QUERIES_OPTION
+def query_command(
+    name: str | None,
+    params: tuple[tuple[str, str], ...],
+    query_file: Path | None,
+    sparql: str | None,
+    fmt: str,
+    output: str,
+    limit: int,
+    store_path: Path,
+    queries_dir: Path | None,
+) -> None:
+    """Run a named query (see `kg queries`), or ad-hoc SPARQL with --file or --sparql.
+
+    \b
+    Examples:
+      kg query countries-at-event -p event almaty-workshop-2011
+      kg query officials -p org "OSCE Centre in Bishkek" --format csv -o posts.csv
+      kg query --sparql 'SELECT ?e ?l WHERE { ?e a kg:Event ; rdfs:label ?l }'
+    """
+    from kg.queries import execute
+    from kg.store import StoreMissing, open_store
+
+    given = [x for x in (name, query_file, sparql) if x]
+    if len(given) != 1:
+        _fail(["give exactly one of: a query NAME, --file FILE or --sparql TEXT"])
+    if params and not name:
+        _fail(["-p/--param only applies to a named query"])
+    library = _library(queries_dir) if name else {}
+    try:
+        store = open_store(store_path)
+    except StoreMissing as e:
+        _fail([str(e)])
+    except OSError as e:
+        _fail([f"cannot open the store at {store_path}: {e}"])
+    run = store_runner(store, limit=limit)
+    try:
+        if name:
+            raw: dict[str, str] = {}
+            for key, value in params:
+                if key in raw:
+                    _fail([f"parameter {key!r} given twice"])
+                raw[key] = value
+            result = run_named(run, get_query(library, name), raw).result
+        else:
+            if query_file:
+                try:
+                    text = query_file.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError) as e:
+                    _fail([f"cannot read {query_file}: {e}"])
+            else:
+                text = sparql or ""
+            result = execute(store, text, limit=limit)
+    except QueryError as e:
+        _fail(e.problems)
+    except (QuerySyntaxError, UnsafeQuery) as e:
+        _fail([str(e)])
+    except (SyntaxError, OSError, RuntimeError, ValueError) as e:
+        _fail([f"query failed: {e}"])
+    if fmt == "table":
+        data = _table(result) if result.kind != "graph" else serialize(result, "turtle")
+    else:
+        try:
+            data = serialize(result, fmt)
+        except ValueError as e:
+            _fail([str(e)])
+    _write(data, output)
+    if result.truncated:
+        err.print(f"warning: the answer was cut at {limit} rows (--limit)", markup=False)
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=10.0,
+    show_default=True,
+    help="Wall-clock budget of one query, in seconds.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    help="Most rows (or triples) in one answer; cut answers say so.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=4,
+    show_default=True,
+    help="Query worker processes (a runaway query occupies one until its budget).",
+)
+@STORE_OPTION
+@QUERIES_OPTION
+def serve_command(
+    host: str,
+    port: int,
+    timeout: float,
+    limit: int,
+    workers: int,
+    store_path: Path,
+    queries_dir: Path | None,
+) -> None:
+    """Serve the SPARQL endpoint, the named queries, entity pages and the query page."""
+    from kg.server import Settings, serve
+    from kg.store import StoreMissing, open_store
+
+    library = _library(queries_dir)
+    try:
+        open_store(store_path)
+    except StoreMissing as e:
+        _fail([str(e)])
+    except OSError as e:
+        _fail([f"cannot open the store at {store_path}: {e}"])
+    settings = Settings(store_path=store_path, timeout=timeout, limit=limit, workers=workers)
+    serve(settings, library, host=host, port=port)

@@ -1,0 +1,503 @@
+"""The named query library: load ``queries/*.rq``, bind typed parameters, run on a store.
+
+Each query file opens with a comment header (grammar in docs/queries.md)::
+
+    # title: Countries represented at an event
+    # description: ...            (may repeat; lines are joined)
+    # question: Which countries were represented at this event?
+    # param: event entity required example=cbt-workshop-2011 -- the event
+
+Parameters are SPARQL variables. They are validated by type and bound as RDF terms — with
+pyoxigraph ``substitutions=`` locally, or as a ``VALUES`` block of pyoxigraph-serialised terms
+for a remote store (:func:`bound_query_text`) — never pasted into the query text. Entity
+parameters accept an id, a label or an alias; an ambiguous name is an error listing candidates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shlex
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyoxigraph as ox
+from rapidfuzz import fuzz, process
+
+from kg.results import Result, query_store
+from kg.safety import check_query
+from kg.vocab import entity_id_of, entity_iri
+
+QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
+DEFAULT_LIMIT = 10_000
+XSD = "http://www.w3.org/2001/XMLSchema#"
+PARAM_TYPES = ("entity", "iri", "string", "integer", "year", "date")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+Runner = Callable[[str, dict[str, Any] | None], Result]
+
+
+class QueryError(ValueError):
+    """A problem a user can fix: unknown query, bad parameter, bad header. One per line."""
+
+    def __init__(self, problems: list[str] | str):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter of a named query."""
+
+    name: str
+    type: str
+    required: bool = False
+    default: str | None = None
+    example: str | None = None
+    help: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "type": self.type,
+            "required": self.required,
+            "default": self.default,
+            "example": self.example,
+            "description": self.help,
+        }
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query file of the library with its parsed header."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    question: str
+    params: tuple[Param, ...]
+    text: str
+    form: str = "select"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "question": self.question,
+            "params": [p.to_json() for p in self.params],
+            "sparql": self.text,
+        }
+
+    def example_args(self) -> dict[str, str]:
+        """Each parameter's example (or default), as a user would type it."""
+        out = {}
+        for p in self.params:
+            value = p.example if p.example is not None else p.default
+            if value is not None:
+                out[p.name] = value
+        return out
+
+
+def parse_header(path: Path, text: str) -> NamedQuery:
+    """Read the header of one query file; every problem is reported as ``file:line``."""
+    problems: list[str] = []
+    fields: dict[str, list[str]] = {"title": [], "description": [], "question": []}
+    params: list[Param] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        body = stripped.lstrip("#").strip()
+        key, sep, value = body.partition(":")
+        key = key.strip().lower()
+        value = value.strip()
+        where = f"{path}:{lineno}"
+        if not sep or key not in (*fields, "param"):
+            problems.append(
+                f"{where}: unknown header line {body!r} (expected title, "
+                "description, question or param)"
+            )
+            continue
+        if key != "param":
+            fields[key].append(value)
+            continue
+        try:
+            params.append(_parse_param(value))
+        except ValueError as err:
+            problems.append(f"{where}: {err}")
+    name = path.stem
+    if not _NAME.match(name):
+        problems.append(f"{path}: query names are lower-case words joined by '-'")
+    if not fields["title"]:
+        problems.append(f"{path}:1: missing '# title:' line")
+    names = [p.name for p in params]
+    for dup in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(f"{path}: parameter {dup!r} declared twice")
+    form = "select"
+    try:
+        form = check_query(text).form
+    except ValueError as err:
+        problems.append(f"{path}: {err}")
+    for p in params:
+        if not re.search(rf"\?{p.name}\b", text):
+            problems.append(f"{path}: parameter {p.name!r} is not a variable of the query")
+    if problems:
+        raise QueryError(problems)
+    return NamedQuery(
+        name=name,
+        path=path,
+        title=" ".join(fields["title"]),
+        description=" ".join(fields["description"]),
+        question=" ".join(fields["question"]),
+        params=tuple(params),
+        text=text,
+        form=form,
+    )
+
+
+def _parse_param(spec: str) -> Param:
+    """``NAME TYPE [required] [default=V] [example=V] [-- help]``."""
+    head, _, help_text = spec.partition(" -- ")
+    try:
+        words = shlex.split(head)
+    except ValueError as err:
+        raise ValueError(f"param line: {err}") from None
+    if len(words) < 2:
+        raise ValueError("param line needs at least a name and a type: '# param: NAME TYPE'")
+    name, kind, *rest = words
+    if not _VAR.match(name):
+        raise ValueError(f"parameter name {name!r} is not a SPARQL variable name")
+    if kind not in PARAM_TYPES:
+        raise ValueError(f"parameter type {kind!r} is not one of {', '.join(PARAM_TYPES)}")
+    opts: dict[str, Any] = {}
+    for word in rest:
+        if word == "required":
+            opts["required"] = True
+        elif word.startswith(("default=", "example=")):
+            key, _, value = word.partition("=")
+            opts[key] = value
+        else:
+            raise ValueError(f"unknown word {word!r} (use required, default=V, example=V)")
+    if opts.get("required") and "default" in opts:
+        raise ValueError(f"parameter {name!r} is required and has a default; choose one")
+    return Param(name=name, type=kind, help=help_text.strip(), **opts)
+
+
+def load_library(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """Every ``*.rq`` in ``directory``, by name; all header problems raised at once."""
+    library: dict[str, NamedQuery] = {}
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.rq")):
+        try:
+            library[path.stem] = parse_header(path, path.read_text(encoding="utf-8"))
+        except QueryError as err:
+            problems.extend(err.problems)
+        except UnicodeDecodeError:
+            problems.append(f"{path}: not UTF-8 text")
+    if problems:
+        raise QueryError(problems)
+    return library
+
+
+def get_query(library: Mapping[str, NamedQuery], name: str) -> NamedQuery:
+    """The named query, or an error that suggests the closest names."""
+    if name in library:
+        return library[name]
+    close = [m[0] for m in process.extract(name, list(library), scorer=fuzz.WRatio, limit=3)]
+    hint = f"; did you mean: {', '.join(close)}?" if close else ""
+    raise QueryError(f"no named query {name!r}{hint} (`kg queries` lists them)")
+
+
+# ---------------------------------------------------------------- parameter binding
+
+
+def _literal(value: str, datatype: str) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(XSD + datatype))
+
+
+_RESOLVE = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX kg: <https://kg.invalid/ns#>
+SELECT DISTINCT ?needle ?e ?label WHERE {
+  { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n } UNION { ?e kg:nameRecord/kg:name ?n }
+  UNION { ?m kg:mentionOf ?e ; kg:name ?n }
+  FILTER(LCASE(STR(?n)) = LCASE(STR(?needle)))
+  ?e rdfs:label ?label .
+  FILTER(STRSTARTS(STR(?e), "https://kg.invalid/id/"))
+}
+ORDER BY ?e
+"""
+
+_KNOWN = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?e ?label WHERE { ?e rdfs:label ?label }
+"""
+
+_LABELS = """
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT DISTINCT ?e ?n WHERE {
+  { ?e rdfs:label ?n } UNION { ?e skos:altLabel ?n }
+  FILTER(STRSTARTS(STR(?e), "https://kg.invalid/id/"))
+}
+"""
+
+
+def resolve_entity(run: Runner, text: str) -> ox.NamedNode:
+    """An entity given by id, IRI, label or alias; ambiguity lists the candidates."""
+    text = text.strip()
+    if not text:
+        raise ValueError("an empty value names no entity")
+    iri = text if entity_id_of(text) is not None else None
+    if iri is None and re.fullmatch(r"[a-z0-9][a-z0-9-]*", text):
+        iri = entity_iri(text)
+    if iri is not None:
+        node = _named_node(iri)
+        if run(_KNOWN, {"e": node}).rows:
+            return node
+    hits = run(_RESOLVE, {"needle": ox.Literal(text)}).rows
+    found = {row["e"]["value"]: row["label"]["value"] for row in hits}
+    if len(found) == 1:
+        return ox.NamedNode(next(iter(found)))
+    if len(found) > 1:
+        listed = "; ".join(
+            f"{entity_id_of(i) or i} ({label})" for i, label in sorted(found.items())
+        )
+        raise ValueError(f"{text!r} is ambiguous: it names {listed}. Give the id instead.")
+    names = {row["n"]["value"]: row["e"]["value"] for row in run(_LABELS, None).rows}
+    close = process.extract(text, list(names), scorer=fuzz.WRatio, limit=8, score_cutoff=60)
+    seen: dict[str, str] = {}
+    for match in close:
+        seen.setdefault(names[match[0]], match[0])
+    hint = ""
+    if seen:
+        hint = "; closest: " + "; ".join(
+            f"{entity_id_of(iri)} ({name})" for iri, name in list(seen.items())[:3]
+        )
+    raise ValueError(f"no entity has the id, name or alias {text!r}{hint}")
+
+
+def _named_node(value: str) -> ox.NamedNode:
+    try:
+        return ox.NamedNode(value)
+    except ValueError as err:
+        raise ValueError(f"{value!r} is not a valid IRI ({err})") from None
+
+
+def bind_value(run: Runner, param: Param, raw: str) -> Any:
+    """One raw string as the RDF term of ``param``'s type, or ValueError with the reason."""
+    kind = param.type
+    if kind == "entity":
+        return resolve_entity(run, raw)
+    if kind == "iri":
+        if re.fullmatch(r"[a-z0-9][a-z0-9-]*", raw):
+            return resolve_entity(run, raw)
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", raw):
+            raise ValueError(f"{raw!r} is neither a known entity id nor an absolute IRI")
+        return _named_node(raw)
+    if kind == "string":
+        return ox.Literal(raw)
+    if kind == "integer":
+        if not re.fullmatch(r"[+-]?\d{1,18}", raw.strip()):
+            raise ValueError(f"{raw!r} is not a whole number")
+        return _literal(str(int(raw)), "integer")
+    if kind == "year":
+        if not re.fullmatch(r"\d{4}", raw.strip()):
+            raise ValueError(f"{raw!r} is not a year (four digits, such as 2015)")
+        return _literal(str(int(raw)), "integer")
+    if kind == "date":
+        try:
+            day = dt.date.fromisoformat(raw.strip())
+        except ValueError:
+            raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)") from None
+        return _literal(day.isoformat(), "date")
+    raise ValueError(f"unknown parameter type {kind!r}")
+
+
+def bind_params(run: Runner, query: NamedQuery, raw: Mapping[str, str]) -> dict[str, Any]:
+    """Validate ``raw`` against the query's parameters; all problems reported together."""
+    problems: list[str] = []
+    declared = {p.name: p for p in query.params}
+    for name in raw:
+        if name not in declared:
+            known = ", ".join(declared) or "none"
+            problems.append(f"{query.name}: unknown parameter {name!r} (parameters: {known})")
+    bound: dict[str, Any] = {}
+    for p in query.params:
+        value = raw.get(p.name)
+        if value is None:
+            value = p.default
+        if value is None:
+            if p.required:
+                example = f", e.g. -p {p.name} {shlex.quote(p.example)}" if p.example else ""
+                problems.append(
+                    f"{query.name}: parameter {p.name!r} ({p.type}) is required{example}"
+                )
+            continue
+        try:
+            bound[p.name] = bind_value(run, p, value)
+        except ValueError as err:
+            problems.append(f"{query.name}: parameter {p.name!r}: {err}")
+    if problems:
+        raise QueryError(problems)
+    return bound
+
+
+def bound_query_text(query: NamedQuery, bindings: Mapping[str, Any]) -> str:
+    """The query text with ``bindings`` as VALUES blocks, for stores reached over HTTP.
+
+    Safe because every value is a pyoxigraph term (validated on construction; ``str()``
+    writes it in N-Triples syntax with all escaping done) and the blocks are inserted at
+    structural braces found by a tokenizer that skips strings, IRIs and comments — no user text
+    is ever spliced as SPARQL. The block opens the outermost WHERE group and, so that the engine
+    need not evaluate a branch for every value first, every top-level group (UNION branches,
+    OPTIONAL, EXISTS) that mentions a parameter; sub-selects are left alone. Library queries use
+    parameters only outside sub-selects, where this and local substitution mean the same (a
+    test checks every library query both ways).
+    """
+    if not bindings:
+        return query.text
+    names = sorted(bindings)
+    terms = []
+    for name in names:
+        term = bindings[name]
+        if not isinstance(term, ox.NamedNode | ox.Literal):
+            raise TypeError(f"binding {name!r} is not a pyoxigraph term")
+        terms.append(str(term))
+    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
+    mentions = re.compile(r"[?$](" + "|".join(map(re.escape, names)) + r")\b")
+    text = query.text
+    points = _injection_points(text, lambda segment: bool(mentions.search(segment)))
+    for at in sorted(points, reverse=True):
+        text = text[: at + 1] + block + text[at + 1 :]
+    return text
+
+
+def _structure(text: str) -> list[tuple[int, str]]:
+    """Offsets of the braces and of the WHERE keyword, outside strings, IRIs and comments."""
+    out: list[tuple[int, str]] = []
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
+            i = text.index(">", i) + 1
+            continue
+        if (
+            text[i : i + 5].upper() == "WHERE"
+            and not (i and (text[i - 1].isalnum() or text[i - 1] in "?$:_"))
+            and not (i + 5 < n and (text[i + 5].isalnum() or text[i + 5] == "_"))
+        ):
+            out.append((i, "WHERE"))
+        if c in "{}":
+            out.append((i, c))
+        i += 1
+    return out
+
+
+_DATA_BLOCK = re.compile(r"VALUES\s*(?:[?$]\w+|\([^()]*\))\s*$", re.IGNORECASE)
+_SUBSELECT = re.compile(r"\{\s*SELECT\b", re.IGNORECASE)
+
+
+def _injection_points(text: str, wanted: Callable[[str], bool]) -> list[int]:
+    """The outermost WHERE's ``{`` and each top-level group in it that ``wanted`` accepts."""
+    marks = _structure(text)
+    start = next(
+        (
+            k
+            for k, (_, tok) in enumerate(marks)
+            if tok == "{" and any(t == "WHERE" for _, t in marks[:k])
+        ),
+        None,
+    )
+    if start is None:
+        raise QueryError("the query has no WHERE clause to bind parameters into")
+    points = [marks[start][0]]
+    depth = 0
+    opened: int | None = None
+    for pos, tok in marks[start + 1 :]:
+        if tok == "{":
+            depth += 1
+            if depth == 1:
+                opened = pos
+        elif tok == "}":
+            if depth == 0:
+                break
+            if depth == 1 and opened is not None:
+                segment = text[opened : pos + 1]
+                if (
+                    not _DATA_BLOCK.search(text[:opened])
+                    and not _SUBSELECT.match(segment)
+                    and wanted(segment)
+                ):
+                    points.append(opened)
+                opened = None
+            depth -= 1
+    return points
+
+
+# ---------------------------------------------------------------- execution
+
+
+def execute(
+    store: ox.Store,
+    text: str,
+    substitutions: Mapping[str, Any] | None = None,
+    *,
+    limit: int | None = DEFAULT_LIMIT,
+    default_graph: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+) -> Result:
+    """Check ``text`` (safety.check_query) and run it on the union of the named graphs."""
+    check_query(text)
+    return query_store(
+        store,
+        text,
+        dict(substitutions) if substitutions else None,
+        limit=limit,
+        default_graph=default_graph,
+        named_graphs=named_graphs,
+    )
+
+
+def store_runner(store: ox.Store, limit: int | None = DEFAULT_LIMIT) -> Runner:
+    """A :data:`Runner` over an open store (the CLI's; the server's goes through its pool)."""
+
+    def run(text: str, substitutions: dict[str, Any] | None = None) -> Result:
+        return execute(store, text, substitutions, limit=limit)
+
+    return run
+
+
+@dataclass
+class Answer:
+    """A named query's result with the terms its parameters were bound to."""
+
+    query: NamedQuery
+    bindings: dict[str, Any]
+    result: Result
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def run_named(run: Runner, query: NamedQuery, raw: Mapping[str, str]) -> Answer:
+    """Bind ``raw`` parameters and run ``query`` through ``run``."""
+    bindings = bind_params(run, query, raw)
+    return Answer(query=query, bindings=bindings, result=run(query.text, bindings))

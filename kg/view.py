@@ -1,0 +1,335 @@
+"""One self-contained HTML file to explore a projection: works from file:// with the network off.
+
+pyvis's Network holds the node and edge model; our template (kg/templates/view.html) renders
+it with the vis-network bundle from the pyvis wheel inlined, because every stock pyvis mode
+loads scripts or Bootstrap from a CDN. Positions come from kg.layout and physics stays off,
+so the page draws at once. Article text reaches the page only as JSON inside a
+<script type="application/json"> block and is put into the DOM with textContent.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+import jinja2
+import networkx as nx
+import pyoxigraph as ox
+from markupsafe import Markup
+from pyvis.network import Network
+
+from kg.analyze import betweenness
+from kg.layout import force_layout
+from kg.project import Filters, ego_graph, project, read_snapshot
+from kg.resolve import resolve_entity
+
+DEFAULT_CAP = 2000
+SIZE_BY = ("degree", "betweenness")
+KIND_COLOURS = {
+    "Organization": "#1f77b4",
+    "Person": "#ff7f0e",
+    "Group": "#bcbd22",
+    "Country": "#2ca02c",
+    "City": "#98df8a",
+    "Region": "#17becf",
+    "Event": "#d62728",
+    "EventSeries": "#ff9896",
+    "Programme": "#9467bd",
+    "ActionPlan": "#c5b0d5",
+    "Campaign": "#e377c2",
+    "Platform": "#8c564b",
+    "Mechanism": "#c49c94",
+    "Law": "#7f7f7f",
+    "Agreement": "#aec7e8",
+    "Document": "#c7c7c7",
+    "Measure": "#dbdb8d",
+}
+OTHER_COLOUR = "#999999"
+_MAX_LABEL = 48
+MAX_EVIDENCE = 30  # quotes listed per node or edge
+MAX_LIST = 50  # names, posts, events listed per node or edge
+
+
+class ViewError(ValueError):
+    """The view cannot be made as asked."""
+
+
+@functools.cache
+def _vis_bundle() -> tuple[str, str]:
+    """vis-network's script and stylesheet as shipped inside the pyvis wheel."""
+    lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+    return (lib / "vis-network.min.js").read_text("utf-8"), (lib / "vis-network.css").read_text(
+        "utf-8"
+    )
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON safe inside <script>: '<', '>' and '&' escaped so no text can close the block."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def centrality(graph: nx.Graph, measure: str) -> dict[Any, float]:
+    """Degree (normalised) or betweenness (sampled above a size, as `kg analyze` does)."""
+    if measure == "degree":
+        simple = nx.Graph(graph.to_undirected(as_view=True)) if graph.is_directed() else graph
+        return nx.degree_centrality(simple) if len(simple) > 1 else dict.fromkeys(simple, 0.0)
+    if measure == "betweenness":
+        return betweenness(graph).scores
+    raise ViewError(f"cannot size by '{measure}'; choose {' or '.join(SIZE_BY)}")
+
+
+def _head(items: list[str]) -> list[str]:
+    """At most MAX_LIST items and a note of the rest: a hub's hundreds of events would
+    otherwise make up most of the page (the full lists are in `kg export`)."""
+    if len(items) <= MAX_LIST:
+        return list(items)
+    return [*items[:MAX_LIST], f"… and {len(items) - MAX_LIST} more"]
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= _MAX_LABEL else label[: _MAX_LABEL - 1] + "…"
+
+
+def _title(attrs: dict[str, Any]) -> str:
+    """The hover text: plain text only (vis-network shows a string title as text)."""
+    lines = [attrs.get("label", ""), attrs.get("kind", "")]
+    if attrs.get("names"):
+        lines.append("Also: " + "; ".join(attrs["names"]))
+    if attrs.get("date"):
+        lines.append("Date: " + attrs["date"])
+    return "\n".join(x for x in lines if x)
+
+
+def _edge_title(attrs: dict[str, Any]) -> str:
+    lines = [attrs.get("relation", "")]
+    if attrs.get("events"):
+        lines.append("Events: " + "; ".join(attrs["events"]))
+    if attrs.get("years"):
+        lines.append("Years: " + ", ".join(str(y) for y in attrs["years"]))
+    return "\n".join(x for x in lines if x)
+
+
+class _QuoteTable:
+    """Each evidence quote and article once; nodes and edges refer to them by index.
+
+    A node lists the quotes of the edges around it, so inlining them would repeat every quote
+    three times and swell a 2,000-node page past 5 MB."""
+
+    def __init__(self) -> None:
+        self.quotes: list[list[Any]] = []  # [quote, article index]
+        self.articles: list[list[str]] = []  # [id, title, date]
+        self._quote_ix: dict[tuple[str, str], int] = {}
+        self._article_ix: dict[str, int] = {}
+
+    def refs(self, evidence: list[dict[str, str]]) -> list[int]:
+        out = []
+        for ev in evidence:
+            art = ev.get("article", "")
+            if art not in self._article_ix:
+                self._article_ix[art] = len(self.articles)
+                self.articles.append([art, ev.get("title", ""), ev.get("date", "")])
+            key = (ev["quote"], art)
+            if key not in self._quote_ix:
+                self._quote_ix[key] = len(self.quotes)
+                self.quotes.append([ev["quote"], self._article_ix[art]])
+            out.append(self._quote_ix[key])
+        return out
+
+
+def build_network(
+    graph: nx.Graph,
+    *,
+    cap: int = DEFAULT_CAP,
+    size_by: str = "degree",
+    focus: str | None = None,
+    entity_url: Callable[[str], str | None] | None = None,
+) -> tuple[Network, dict[str, Any]]:
+    """The pyvis Network of the graph's most central `cap` nodes, and what was left out."""
+    if cap < 1:
+        raise ViewError("the node cap must be at least 1")
+    score = centrality(graph, size_by)
+    ranked = sorted(graph.nodes, key=lambda n: (-score.get(n, 0.0), str(n)))
+    kept = ranked[:cap]
+    if focus is not None and focus in graph and focus not in kept:
+        kept[-1] = focus
+    kept_set = set(kept)
+    sub = graph.subgraph(kept_set)
+    order = sorted(kept_set, key=str)
+    positions = force_layout(sub, order)
+    top = max((score.get(n, 0.0) for n in order), default=0.0) or 1.0
+    net = Network(directed=graph.is_directed(), cdn_resources="in_line")
+    quotes = _QuoteTable()
+    for node in order:
+        attrs = graph.nodes[node]
+        kind = attrs.get("kind", "Entity")
+        x, y = positions[node]
+        url = entity_url(attrs.get("iri", "")) if entity_url else None
+        net.nodes.append(
+            {
+                "id": str(node),
+                "label": _short(attrs.get("label", str(node))),
+                "title": _title(attrs),
+                "color": KIND_COLOURS.get(kind, OTHER_COLOUR),
+                "size": round(8 + 32 * (score.get(node, 0.0) / top), 1),
+                "x": x,
+                "y": y,
+                "shape": "dot",
+                "kind": kind,
+                "fullLabel": attrs.get("label", str(node)),
+                "names": _head(attrs.get("names", [])),
+                "posts": _head(attrs.get("posts", [])),
+                "events": _head(attrs.get("events", [])),
+                "years": attrs.get("years", []),
+                "date": attrs.get("date", ""),
+                "evidence": quotes.refs(attrs.get("evidence", [])[:MAX_EVIDENCE]),
+                "url": url or "",
+                "borderWidth": 4 if node == focus else 1,
+            }
+        )
+    edges = sorted(
+        sub.edges(keys=True, data=True) if sub.is_multigraph() else sub.edges(data=True),
+        key=lambda e: tuple(str(x) for x in e[:-1]),
+    )
+    for i, edge in enumerate(edges):
+        u, v, data = edge[0], edge[1], edge[-1]
+        weight = data.get("weight", 1)
+        net.edges.append(
+            {
+                "id": i,
+                "from": str(u),
+                "to": str(v),
+                "title": _edge_title(data),
+                "width": min(1 + weight, 8),
+                "relation": data.get("relation", ""),
+                "events": _head(data.get("events", [])),
+                "years": data.get("years", []),
+                "relations": _head(data.get("relations", [])),
+                "evidence": quotes.refs(data.get("evidence", [])[:MAX_EVIDENCE]),
+                **({"arrows": "to"} if graph.is_directed() else {}),
+            }
+        )
+    summary = {
+        "projection": graph.graph.get("projection", ""),
+        "focus": str(focus) if focus is not None else "",
+        "total": graph.number_of_nodes(),
+        "shown": len(order),
+        "left_out": graph.number_of_nodes() - len(order),
+        "size_by": size_by,
+        "cap": cap,
+        "quotes": quotes.quotes,
+        "articles": quotes.articles,
+    }
+    net.options = {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "edges": {"smooth": False, "color": {"inherit": False, "color": "#b0b0b0"}},
+        "nodes": {"font": {"size": 12}},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "hideEdgesOnDrag": len(order) > 1000,
+            "hideEdgesOnZoom": len(order) > 1000,
+        },
+    }
+    return net, summary
+
+
+def render_network(net: Network, summary: dict[str, Any], title: str = "kg graph") -> str:
+    """HTML of a pyvis Network through our offline template."""
+    nodes, edges, _heading, _height, _width, options = net.get_network_data()
+    script, style = _vis_bundle()
+    templates = resources.files("kg") / "templates"
+    app_script = (templates / "view.js").read_text("utf-8")
+    app_style = (templates / "view.css").read_text("utf-8")
+    kinds = sorted({n["kind"] for n in nodes})
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kg", "templates"),
+        autoescape=True,
+        keep_trailing_newline=True,
+    )
+    data = {
+        "nodes": nodes,
+        "edges": edges,
+        "options": json.loads(options),
+        "summary": {k: v for k, v in summary.items() if k not in ("quotes", "articles")},
+        "quotes": summary.get("quotes", []),
+        "articles": summary.get("articles", []),
+        "legend": [[k, KIND_COLOURS.get(k, OTHER_COLOUR)] for k in kinds],
+    }
+    return env.get_template("view.html").render(
+        title=title,
+        size_by=summary["size_by"],
+        linked=any(n.get("url") for n in nodes),
+        csp=Markup(content_security_policy()),
+        vis_script=Markup(script),
+        app_script=Markup(app_script),
+        vis_style=Markup(style),
+        app_style=Markup(app_style),
+        data=Markup(_json_for_script(data)),
+    )
+
+
+@functools.cache
+def content_security_policy(frame_ancestors: bool = False) -> str:
+    """The page's policy: only its own two inline scripts run, nothing is fetched.
+
+    The page carries it in a <meta> tag (so it holds under file://); `kg serve` also sends it
+    as a header, where frame-ancestors is allowed."""
+    script, _style = _vis_bundle()
+    app_script = (resources.files("kg") / "templates" / "view.js").read_text("utf-8")
+    hashes = " ".join(_csp_hash(x) for x in (script, app_script))
+    policy = (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return policy + ("; frame-ancestors 'none'" if frame_ancestors else "")
+
+
+def _csp_hash(script: str) -> str:
+    """A Content-Security-Policy source allowing exactly this inline script and no other."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
+
+
+def render_view_html(
+    store: ox.Store,
+    projection: str = "cooperation",
+    focus: str | None = None,
+    depth: int = 1,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    articles: tuple[str, ...] = (),
+    kinds: tuple[str, ...] = (),
+    entity_url: Callable[[str], str | None] | None = None,
+    cap: int = DEFAULT_CAP,
+    size_by: str = "degree",
+) -> str:
+    """The whole page for a projection of the store; `focus` (id, label or alias) narrows it to
+    an ego network of `depth` hops. `entity_url(iri)` gives a link for the detail panel."""
+    filters = Filters(year_from, year_to, frozenset(articles), frozenset(kinds))
+    graph = project(read_snapshot(store), projection, filters)
+    focus_id = None
+    if focus:
+        iri = resolve_entity(store, focus)
+        focus_id = iri.rsplit("/", 1)[-1]
+        graph = ego_graph(graph, focus_id, depth)
+    net, summary = build_network(
+        graph, cap=cap, size_by=size_by, focus=focus_id, entity_url=entity_url
+    )
+    span = ""
+    if year_from is not None or year_to is not None:
+        span = f", {year_from or '…'}–{year_to or '…'}"
+    title = f"kg: {projection}{' around ' + focus_id if focus_id else ''}{span}"
+    return render_network(net, summary, title)
