@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import multiprocessing
 import os
 import platform
 import resource
@@ -74,6 +75,7 @@ class Ctx:
     scratch: Path
     repeat: int
     profile: Path | None
+    query_timeout: float = 60.0
     seconds: float | None = None
     cpu: float | None = None
     rss_before: float = 0.0
@@ -272,40 +274,45 @@ def stage_store_open(ctx: Ctx) -> None:
     ctx.note = f"{count.value} articles counted"
 
 
-def _pick_entity(store: Any, name: str) -> str | None:
-    """The most-mentioned entity of the kind a parameter name suggests (the heaviest case)."""
-    kinds = {
-        "org": "Organization", "organisation": "Organization", "organization": "Organization",
-        "agent": "Agent", "event": "Event", "person": "Person", "speaker": "Person",
-        "country": "Country", "measure": "Measure", "programme": "Programme",
-        "series": "EventSeries", "place": "Place", "city": "City",
-    }  # fmt: skip
-    kind = next((k for key, k in kinds.items() if key in name.lower()), None)
-    kind_clause = f"?e a <https://kg.invalid/ns#{kind}> ." if kind else ""
+# Kinds that the entity parameters of queries/*.rq refer to, by parameter name.
+PARAM_KINDS = {
+    "org": "Organization", "funder": "Organization", "source": "Agent", "from": "Organization",
+    "to": "Organization", "event": "Event", "person": "Person", "speaker": "Person",
+    "measure": "Measure", "programme": "Programme", "country": "Country", "entity": "Entity",
+}  # fmt: skip
+
+
+def _pick_entities(store: Any, name: str) -> list[str]:
+    """The most-mentioned entities of the kind a parameter name suggests (the heaviest case)."""
+    kind = PARAM_KINDS.get(name, "Entity")
     query = f"""SELECT ?e (COUNT(?a) AS ?n) WHERE {{
-        {kind_clause} ?a <https://schema.org/mentions> ?e }}
-        GROUP BY ?e ORDER BY DESC(?n) STR(?e) LIMIT 1"""
-    for row in store.query(query, use_default_graph_as_union=True):
-        return row[0].value.rsplit("/", 1)[-1]
-    return None
+        ?a <https://schema.org/mentions> ?e .
+        ?e a/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <https://kg.invalid/ns#{kind}> }}
+        GROUP BY ?e ORDER BY DESC(?n) STR(?e) LIMIT 2"""
+    rows = store.query(query, use_default_graph_as_union=True)
+    return [row[0].value.rsplit("/", 1)[-1] for row in rows]
 
 
 def _query_args(store: Any, named: Any) -> dict[str, str]:
-    """Parameter values that exist in this project: the example if it resolves, else a pick."""
-    args = dict(named.example_args())
+    """Values for the required parameters that exist in this project: the example when it
+    does, else the most-mentioned entity of the right kind. Optional parameters stay unbound,
+    so a query lists everything it can (the heavier case)."""
+    args: dict[str, str] = {}
     for param in named.params:
+        if not param.required:
+            continue
+        example = param.example or param.default
         if param.type == "entity":
-            example = args.get(param.name)
-            iri = f"https://kg.invalid/id/{example}"
             known = example and store.query(
                 "ASK { ?e ?p ?o }",
-                substitutions={_var("e"): _node(iri)},
+                substitutions={_var("e"): _node(f"https://kg.invalid/id/{example}")},
                 use_default_graph_as_union=True,
             )
             if not known:
-                picked = _pick_entity(store, param.name)
-                if picked:
-                    args[param.name] = picked
+                picks = [p for p in _pick_entities(store, param.name) if p not in args.values()]
+                example = picks[0] if picks else example
+        if example is not None:
+            args[param.name] = example
     return args
 
 
@@ -325,13 +332,27 @@ def _timings(run: Callable[[], int], repeat: int, budget: float) -> tuple[list[f
     """Run once to warm up, then up to ``repeat`` times or until ``budget`` seconds are spent."""
     rows = run()
     times: list[float] = []
-    spent = 0.0
-    while len(times) < repeat and (spent < budget or len(times) < 3):
+    while len(times) < repeat and (not times or sum(times) < budget):
         start = time.perf_counter()
         rows = run()
         times.append(time.perf_counter() - start)
-        spent += times[-1]
     return times, rows
+
+
+def _finishes(target: Callable[[], object], timeout: float) -> bool:
+    """Whether ``target`` returns within ``timeout`` seconds, tried in a forked process.
+
+    A SPARQL query cannot be interrupted once the engine runs it, so a query that may take
+    minutes is first tried in a child that is killed at the deadline."""
+    fork = multiprocessing.get_context("fork")
+    proc = fork.Process(target=target, daemon=True)
+    proc.start()
+    proc.join(timeout)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
+        return False
+    return proc.exitcode == 0
 
 
 def _summary(times: list[float]) -> dict[str, float]:
@@ -343,7 +364,7 @@ def _summary(times: list[float]) -> dict[str, float]:
 def stage_queries_oxigraph(ctx: Ctx) -> None:
     """Every named query (example parameters) on the built pyoxigraph store."""
     queries = need("kg.queries", "load_library", "store_runner", "bind_params")
-    library = queries.load_library(ctx.project / "queries")
+    library = queries.load_library()
     store = _store(ctx)
     run = queries.store_runner(store, limit=None)
     plan = []
@@ -351,12 +372,22 @@ def stage_queries_oxigraph(ctx: Ctx) -> None:
         args = _query_args(store, named)
         bindings = queries.bind_params(run, named, args)
         plan.append((name, named, args, bindings))
+    store_path = ctx.build / "store"
+
+    def once(text: str, bindings: dict[str, Any]) -> None:
+        fresh = need("kg.store", "open_store").open_store(store_path)  # own handle after fork
+        queries.store_runner(fresh, limit=None)(text, bindings)
+
     with ctx.timed():
         for name, named, args, bindings in plan:
+            row: dict[str, Any] = {"query": name, "args": args}
+            if not _finishes(lambda n=named, b=bindings: once(n.text, b), ctx.query_timeout):
+                ctx.rows.append(row | {"error": f"over {ctx.query_timeout:g} s"})
+                continue
             times, rows = _timings(
                 lambda n=named, b=bindings: len(run(n.text, b).rows), ctx.repeat, 10.0
             )
-            ctx.rows.append({"query": name, "args": args, "rows": rows, **_summary(times)})
+            ctx.rows.append(row | {"rows": rows, **_summary(times)})
     ctx.note = f"{len(plan)} queries x up to {ctx.repeat} runs"
     (ctx.scratch / "query-args.json").write_text(
         json.dumps({name: bindings_json(b) for name, _, _, b in plan}, indent=1)
@@ -395,7 +426,7 @@ def stage_queries_rdflib(ctx: Ctx) -> None:
 
     queries = need("kg.queries", "load_library")
     sparql.SPARQL_LOAD_GRAPHS = False  # never fetch FROM <...> (FINDINGS.md)
-    library = queries.load_library(ctx.project / "queries")
+    library = queries.load_library()
     saved = ctx.scratch / "query-args.json"
     if not saved.exists():
         raise NotAvailable("needs the oxigraph query stage's bindings")
@@ -418,14 +449,17 @@ def stage_queries_rdflib(ctx: Ctx) -> None:
             text = named.text if "PREFIX kg:" in named.text else header + named.text
             try:
                 prepared = sparql.prepareQuery(text)
-                times, rows = _timings(
-                    lambda p=prepared, b=bindings: len(list(ds.query(p, initBindings=b))),
-                    max(3, ctx.repeat // 4),
-                    20.0,
-                )
-            except Exception as exc:  # rdflib cannot run it: say so in the table
+            except Exception as exc:  # rdflib cannot parse it: say so in the table
                 ctx.rows.append({"query": name, "error": f"{type(exc).__name__}: {exc}"[:80]})
                 continue
+
+            def count(p: Any = prepared, b: dict[str, Any] = bindings) -> int:
+                return len(list(ds.query(p, initBindings=b)))
+
+            if not _finishes(count, ctx.query_timeout):
+                ctx.rows.append({"query": name, "error": f"over {ctx.query_timeout:g} s"})
+                continue
+            times, rows = _timings(count, max(3, ctx.repeat // 4), 20.0)
             ctx.rows.append({"query": name, "rows": rows, **_summary(times)})
 
 
@@ -453,12 +487,12 @@ def _projection(kind: str) -> Callable[[Ctx], None]:
 def stage_betweenness(ctx: Ctx) -> None:
     """Betweenness centrality of the co-operation graph (sampled above 3,000 nodes)."""
     project = need("kg.project", "read_snapshot", "project")
-    view = need("kg.view", "centrality")
+    analyze = need("kg.analyze", "betweenness")
     graph = project.project(project.read_snapshot(_store(ctx)), "cooperation")
     with ctx.timed():
-        scores = view.centrality(graph, "betweenness")
-    sampled = " (k=500 sample)" if graph.number_of_nodes() > 3000 else " (exact)"
-    ctx.note = f"{len(scores):,} nodes{sampled}"
+        result = analyze.betweenness(graph)
+    how = f"sampled from k={result.sampled_k} sources" if result.sampled_k else "exact"
+    ctx.note = f"{len(result.scores):,} nodes, {graph.number_of_edges():,} edges, {how}"
 
 
 def stage_view(ctx: Ctx) -> None:
@@ -526,6 +560,7 @@ def run_stage(
     cmd = [
         sys.executable, __file__, "--child", name, "--project", str(args.project),
         "--build", str(args.build), "--scratch", str(work), "--repeat", str(args.repeat),
+        "--query-timeout", str(args.query_timeout),
     ]  # fmt: skip
     if profile:
         cmd += ["--profile", str(args.profile), "--result", str(result_path)]
@@ -566,6 +601,13 @@ def _fmt_mb(value: float | None) -> str:
     return "–" if value is None else f"{value:,.0f}"
 
 
+def _query_cells(row: dict[str, Any]) -> list[str]:
+    """median, p95, rows of one query on one engine; or why there are none."""
+    if "error" in row:
+        return [row["error"], "–", "–"]
+    return [_fmt_s(row.get("median")), _fmt_s(row.get("p95")), str(row.get("rows", "–"))]
+
+
 def tables(results: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[str]]]:
     """(stage rows, query rows) as text cells, shared by the rich and Markdown renderings."""
     stage_rows = []
@@ -588,22 +630,9 @@ def tables(results: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[st
     query_rows = []
     for name in sorted(set(ox_rows) | set(rd_rows)):
         ox, rd = ox_rows.get(name, {}), rd_rows.get(name, {})
-        rd_cells = (
-            [rd["error"], "", ""]
-            if "error" in rd
-            else [_fmt_s(rd.get("median")), _fmt_s(rd.get("p95")), str(rd.get("rows", "–"))]
-        )
+        ox_cells, rd_cells = _query_cells(ox), _query_cells(rd)
         args = ", ".join(f"{k}={v}" for k, v in ox.get("args", {}).items())
-        query_rows.append(
-            [
-                name,
-                _fmt_s(ox.get("median")),
-                _fmt_s(ox.get("p95")),
-                str(ox.get("rows", "–")),
-                *rd_cells,
-                args,
-            ]
-        )
+        query_rows.append([name, *ox_cells, *rd_cells, args])
     return stage_rows, query_rows
 
 
@@ -685,7 +714,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--profile", type=Path, help="also run kg build under pyinstrument, writing into this dir"
     )
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds per stage")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds per stage")
+    parser.add_argument(
+        "--query-timeout", type=float, default=60, help="give up on a query after this (60 s)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--scratch", type=Path, help=argparse.SUPPRESS)
@@ -695,6 +727,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         sys.path.insert(0, str(REPO))
         ctx = Ctx(args.project, args.build, args.scratch, args.repeat, args.profile)
+        ctx.query_timeout = args.query_timeout
         child(args.child, ctx, args.result or args.scratch / f"{args.child}.json")
         return 0
 
@@ -726,8 +759,9 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run_stage(name, args, work))
         if args.profile:
             print("… kg build under pyinstrument", file=sys.stderr, flush=True)
-            args.build = work / "build-profiled"
+            measured, args.build = args.build, work / "build-profiled"
             profiled = run_stage("build", args, work, profile=True)
+            args.build = measured
             print(f"profile of kg build ({profiled.get('status')}) in {args.profile}/profile.txt")
     finally:
         shutil.rmtree(work / "store", ignore_errors=True)
