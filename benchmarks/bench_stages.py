@@ -631,6 +631,8 @@ def tables(results: list[dict[str, Any]]) -> tuple[list[list[str]], list[list[st
     for name in sorted(set(ox_rows) | set(rd_rows)):
         ox, rd = ox_rows.get(name, {}), rd_rows.get(name, {})
         ox_cells, rd_cells = _query_cells(ox), _query_cells(rd)
+        if "rows" in ox and "rows" in rd and ox["rows"] != rd["rows"]:
+            rd_cells[2] += " (differs)"  # not the same answer: the time is not comparable
         args = ", ".join(f"{k}={v}" for k, v in ox.get("args", {}).items())
         query_rows.append([name, *ox_cells, *rd_cells, args])
     return stage_rows, query_rows
