@@ -406,22 +406,31 @@ def bindings_json(bindings: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _rdflib_dataset(nquads: Path) -> Any:
+    """The built graphs plus the ontology graph, as the pyoxigraph store holds them."""
+    from rdflib import Dataset, URIRef
+
+    vocab = need("kg.vocab", "ONTOLOGY_GRAPH", "ONTOLOGY_PATH")
+    ds = Dataset(default_union=True)
+    ds.parse(nquads, format="nquads")
+    ds.graph(URIRef(vocab.ONTOLOGY_GRAPH)).parse(vocab.ONTOLOGY_PATH, format="turtle")
+    return ds
+
+
 def stage_rdflib_load(ctx: Ctx) -> None:
     """Parse the N-Quads output into rdflib's default in-memory Dataset (reference)."""
-    from rdflib import Dataset
 
     nq = ctx.build / "kg.nq"
     if not nq.exists():
         raise NotAvailable("no build/kg.nq (full build failed?)")
     with ctx.timed():
-        ds = Dataset(default_union=True)
-        ds.parse(nq, format="nquads")
+        ds = _rdflib_dataset(nq)
     ctx.note = f"{len(ds):,} triples in the union"
 
 
 def stage_queries_rdflib(ctx: Ctx) -> None:
     """The same named queries, same bindings, on rdflib's in-memory Dataset (reference)."""
-    from rdflib import Dataset, Literal, URIRef
+    from rdflib import Literal, URIRef
     from rdflib.plugins import sparql
 
     queries = need("kg.queries", "load_library")
@@ -431,8 +440,7 @@ def stage_queries_rdflib(ctx: Ctx) -> None:
     if not saved.exists():
         raise NotAvailable("needs the oxigraph query stage's bindings")
     plans = json.loads(saved.read_text())
-    ds = Dataset(default_union=True)
-    ds.parse(ctx.build / "kg.nq", format="nquads")
+    ds = _rdflib_dataset(ctx.build / "kg.nq")
     prefixes = need("kg.vocab", "PREFIXES").PREFIXES
     header = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in prefixes.items())
 
