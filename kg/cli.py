@@ -163,3 +163,7 @@ from kg.cli_curate import add, diff, suggest  # noqa: E402
 main.add_command(add)
 main.add_command(suggest)
 main.add_command(diff)
+
+from kg.cli_remote import push_command  # noqa: E402
+
+main.add_command(push_command)

@@ -5,17 +5,23 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
+from kg.cli_remote import make_auth, remote_options
 from kg.queries import DEFAULT_LIMIT, QueryError, get_query, load_library, run_named, store_runner
+from kg.remote import RemoteError, endpoint_for, remote_runner
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, cell, serialize
 from kg.safety import QuerySyntaxError, UnsafeQuery
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 STORE_OPTION = click.option(
     "--store",
@@ -93,6 +99,40 @@ def _write(data: bytes, output: str) -> None:
         _fail([f"cannot write {output}: {e.strerror}"])
 
 
+def _within(timeout: float, work: Callable[[], Result]) -> Result:
+    """Run ``work`` in a thread so a runaway query can be abandoned (pyoxigraph cannot be
+    interrupted) at ``timeout`` or on Ctrl-C; every problem becomes a message and exit 1."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["result"] = work()
+        except QueryError as e:
+            outcome["problems"] = e.problems
+        except (QuerySyntaxError, UnsafeQuery, RemoteError) as e:
+            outcome["problems"] = [str(e)]
+        except (SyntaxError, OSError, RuntimeError, ValueError) as e:
+            outcome["problems"] = [f"query failed: {e}"]
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    try:
+        while thread.is_alive() and time.monotonic() < deadline:
+            thread.join(min(0.5, max(0.0, deadline - time.monotonic())))
+    except KeyboardInterrupt:
+        err.print("interrupted", markup=False)
+        sys.stdout.flush()
+        os._exit(130)
+    if thread.is_alive():
+        err.print(f"error: the query did not finish within {timeout:g} s (--timeout)", markup=False)
+        sys.stdout.flush()
+        os._exit(1)
+    if "problems" in outcome:
+        _fail(outcome["problems"])
+    return outcome["result"]
+
+
 def _table(result: Result) -> bytes:
     """A readable table for the terminal; IRIs shortened with the project's prefixes."""
     console = Console(highlight=False, file=None, width=max(120, Console().width))
@@ -144,8 +184,20 @@ def _table(result: Result) -> bytes:
     show_default=True,
     help="Most rows to return; a cut answer is reported on stderr.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Give up after this many seconds (on the built store or the remote endpoint).",
+)
 @STORE_OPTION
 @QUERIES_OPTION
+@click.option(
+    "--endpoint",
+    help="Run on this remote SPARQL endpoint instead of the built store (see kg push).",
+)
+@remote_options
 def query_command(
     name: str | None,
     params: tuple[tuple[str, str], ...],
@@ -154,8 +206,15 @@ def query_command(
     fmt: str,
     output: str,
     limit: int,
+    timeout: float,
     store_path: Path,
     queries_dir: Path | None,
+    endpoint: str | None,
+    store_kind: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    digest: bool,
 ) -> None:
     """Run a named query (see `kg queries`), or ad-hoc SPARQL with --file or --sparql.
 
@@ -174,36 +233,48 @@ def query_command(
     if params and not name:
         _fail(["-p/--param only applies to a named query"])
     library = _library(queries_dir) if name else {}
-    try:
-        store = open_store(store_path)
-    except StoreMissing as e:
-        _fail([str(e)])
-    except OSError as e:
-        _fail([f"cannot open the store at {store_path}: {e}"])
-    run = store_runner(store, limit=limit)
-    try:
+    store = None
+    if endpoint:
+        try:
+            remote_ep = endpoint_for(
+                store_kind,
+                endpoint,
+                auth=make_auth(user, password, token, digest),
+                timeout=timeout,
+            )
+        except RemoteError as e:
+            _fail([str(e)])
+        run = remote_runner(remote_ep, timeout=timeout, limit=limit)
+    else:
+        try:
+            store = open_store(store_path)
+        except StoreMissing as e:
+            _fail([str(e)])
+        except OSError as e:
+            _fail([f"cannot open the store at {store_path}: {e}"])
+        run = store_runner(store, limit=limit)
+    raw: dict[str, str] = {}
+    for key, value in params:
+        if key in raw:
+            _fail([f"parameter {key!r} given twice"])
+        raw[key] = value
+    text = sparql or ""
+    if query_file:
+        try:
+            text = query_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            _fail([f"cannot read {query_file}: {e}"])
+
+    def answer() -> Result:
         if name:
-            raw: dict[str, str] = {}
-            for key, value in params:
-                if key in raw:
-                    _fail([f"parameter {key!r} given twice"])
-                raw[key] = value
-            result = run_named(run, get_query(library, name), raw).result
-        else:
-            if query_file:
-                try:
-                    text = query_file.read_text(encoding="utf-8")
-                except (OSError, UnicodeDecodeError) as e:
-                    _fail([f"cannot read {query_file}: {e}"])
-            else:
-                text = sparql or ""
-            result = execute(store, text, limit=limit)
-    except QueryError as e:
-        _fail(e.problems)
-    except (QuerySyntaxError, UnsafeQuery) as e:
-        _fail([str(e)])
-    except (SyntaxError, OSError, RuntimeError, ValueError) as e:
-        _fail([f"query failed: {e}"])
+            return run_named(run, get_query(library, name), raw).result
+        if store is None:
+            return run(text, None)
+        return execute(store, text, limit=limit)
+
+    # A remote query is bounded by its own HTTP timeout, and its error says so; the local
+    # deadline is then only a backstop.
+    result = _within(timeout + 5 if endpoint else timeout, answer)
     if fmt == "table":
         data = _table(result) if result.kind != "graph" else serialize(result, "turtle")
     else:
@@ -242,6 +313,11 @@ def query_command(
 )
 @STORE_OPTION
 @QUERIES_OPTION
+@click.option(
+    "--backend",
+    help="Serve a remote SPARQL store (its query URL or base URL) instead of the built store.",
+)
+@remote_options
 def serve_command(
     host: str,
     port: int,
@@ -250,17 +326,33 @@ def serve_command(
     workers: int,
     store_path: Path,
     queries_dir: Path | None,
+    backend: str | None,
+    store_kind: str | None,
+    user: str | None,
+    password: str | None,
+    token: str | None,
+    digest: bool,
 ) -> None:
     """Serve the SPARQL endpoint, the named queries, entity pages and the query page."""
     from kg.server import Settings, serve
     from kg.store import StoreMissing, open_store
 
     library = _library(queries_dir)
-    try:
-        open_store(store_path)
-    except StoreMissing as e:
-        _fail([str(e)])
-    except OSError as e:
-        _fail([f"cannot open the store at {store_path}: {e}"])
-    settings = Settings(store_path=store_path, timeout=timeout, limit=limit, workers=workers)
+    remote_ep = None
+    if backend:
+        try:
+            auth = make_auth(user, password, token, digest)
+            remote_ep = endpoint_for(store_kind, backend, auth=auth, timeout=timeout)
+        except RemoteError as e:
+            _fail([str(e)])
+    else:
+        try:
+            open_store(store_path)
+        except StoreMissing as e:
+            _fail([str(e)])
+        except OSError as e:
+            _fail([f"cannot open the store at {store_path}: {e}"])
+    settings = Settings(
+        store_path=store_path, timeout=timeout, limit=limit, workers=workers, backend=remote_ep
+    )
     serve(settings, library, host=host, port=port)

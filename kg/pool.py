@@ -8,8 +8,10 @@ background; other clients keep being served by the remaining workers.
 
 from __future__ import annotations
 
-import multiprocessing as mp
 import queue
+import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +28,10 @@ class QueryTimeout(Exception):
 
 class QueryFailed(Exception):
     """The engine refused or failed the query (its message is for the user)."""
+
+
+class WorkerLost(QueryFailed):
+    """The worker process died while running the query (killed, out of memory)."""
 
 
 def _worker_main(conn: Connection, store_path: str) -> None:
@@ -54,12 +60,12 @@ def _worker_main(conn: Connection, store_path: str) -> None:
 
 @dataclass(eq=False)
 class _Worker:
-    process: Any
+    process: subprocess.Popen
     conn: Connection
 
     def kill(self) -> None:
         self.process.kill()
-        self.process.join(timeout=5)
+        self.process.wait(timeout=5)
         self.conn.close()
 
 
@@ -70,7 +76,6 @@ class QueryPool:
         self.store_path = str(store_path)
         self.timeout = timeout
         self.size = workers
-        self._ctx = mp.get_context("spawn")  # no fork of a threaded server
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._closed = False
         self._lock = threading.Lock()
@@ -86,12 +91,16 @@ class QueryPool:
             raise QueryFailed(self.startup_errors[0])
 
     def _add_worker(self) -> None:
-        parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(
-            target=_worker_main, args=(child, self.store_path), daemon=True, name="kg-query"
+        # A plain `python -m kg.pool` child over a socket pair: no fork of a threaded server,
+        # and unlike multiprocessing's spawn it never re-imports the caller's main script.
+        mine, theirs = socket.socketpair()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "kg.pool", str(theirs.fileno()), self.store_path],
+            pass_fds=[theirs.fileno()],
+            stdin=subprocess.DEVNULL,
         )
-        process.start()
-        child.close()
+        theirs.close()
+        parent = Connection(mine.detach())
         worker = _Worker(process, parent)
         status, message = ("error", "the query worker did not start within 60 s")
         try:
@@ -146,7 +155,7 @@ class QueryPool:
             status, payload = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._retire(worker)
-            raise QueryFailed("the query worker stopped unexpectedly") from None
+            raise WorkerLost("the query worker stopped unexpectedly; try again") from None
         self._idle.put(worker)
         if status != "ok":
             raise QueryFailed(payload)
@@ -160,3 +169,7 @@ class QueryPool:
             self._live.clear()
         for worker in workers:
             worker.kill()
+
+
+if __name__ == "__main__":
+    _worker_main(Connection(int(sys.argv[1])), sys.argv[2])

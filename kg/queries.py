@@ -8,8 +8,8 @@ Each query file opens with a comment header (grammar in docs/queries.md)::
     # param: event entity required example=cbt-workshop-2011 -- the event
 
 Parameters are SPARQL variables. They are validated by type and bound as RDF terms — with
-pyoxigraph ``substitutions=`` locally, or as a ``VALUES`` block of pyoxigraph-serialised terms
-for a remote store (:func:`bound_query_text`) — never pasted into the query text. Entity
+pyoxigraph ``substitutions=`` locally, or as pyoxigraph-serialised terms placed by
+:func:`kg.remote.bind_values` for a remote store — never pasted into the query text. Entity
 parameters accept an id, a label or an alias; an ambiguous name is an error listing candidates.
 """
 
@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import shlex
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -351,112 +351,6 @@ def bind_params(run: Runner, query: NamedQuery, raw: Mapping[str, str]) -> dict[
     return bound
 
 
-def bound_query_text(query: NamedQuery, bindings: Mapping[str, Any]) -> str:
-    """The query text with ``bindings`` as VALUES blocks, for stores reached over HTTP.
-
-    Safe because every value is a pyoxigraph term (validated on construction; ``str()``
-    writes it in N-Triples syntax with all escaping done) and the blocks are inserted at
-    structural braces found by a tokenizer that skips strings, IRIs and comments — no user text
-    is ever spliced as SPARQL. The block opens the outermost WHERE group and, so that the engine
-    need not evaluate a branch for every value first, every top-level group (UNION branches,
-    OPTIONAL, EXISTS) that mentions a parameter; sub-selects are left alone. Library queries use
-    parameters only outside sub-selects, where this and local substitution mean the same (a
-    test checks every library query both ways).
-    """
-    if not bindings:
-        return query.text
-    names = sorted(bindings)
-    terms = []
-    for name in names:
-        term = bindings[name]
-        if not isinstance(term, ox.NamedNode | ox.Literal):
-            raise TypeError(f"binding {name!r} is not a pyoxigraph term")
-        terms.append(str(term))
-    block = f" VALUES ({' '.join('?' + n for n in names)}) {{ ({' '.join(terms)}) }} "
-    mentions = re.compile(r"[?$](" + "|".join(map(re.escape, names)) + r")\b")
-    text = query.text
-    points = _injection_points(text, lambda segment: bool(mentions.search(segment)))
-    for at in sorted(points, reverse=True):
-        text = text[: at + 1] + block + text[at + 1 :]
-    return text
-
-
-def _structure(text: str) -> list[tuple[int, str]]:
-    """Offsets of the braces and of the WHERE keyword, outside strings, IRIs and comments."""
-    out: list[tuple[int, str]] = []
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            j = text.find("\n", i)
-            i = n if j < 0 else j
-            continue
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c == "<" and re.match(r"<[^<>\"{}|^`\\\s]*>", text[i:]):
-            i = text.index(">", i) + 1
-            continue
-        if (
-            text[i : i + 5].upper() == "WHERE"
-            and not (i and (text[i - 1].isalnum() or text[i - 1] in "?$:_"))
-            and not (i + 5 < n and (text[i + 5].isalnum() or text[i + 5] == "_"))
-        ):
-            out.append((i, "WHERE"))
-        if c in "{}":
-            out.append((i, c))
-        i += 1
-    return out
-
-
-_DATA_BLOCK = re.compile(r"VALUES\s*(?:[?$]\w+|\([^()]*\))\s*$", re.IGNORECASE)
-_SUBSELECT = re.compile(r"\{\s*SELECT\b", re.IGNORECASE)
-
-
-def _injection_points(text: str, wanted: Callable[[str], bool]) -> list[int]:
-    """The outermost WHERE's ``{`` and each top-level group in it that ``wanted`` accepts."""
-    marks = _structure(text)
-    start = next(
-        (
-            k
-            for k, (_, tok) in enumerate(marks)
-            if tok == "{" and any(t == "WHERE" for _, t in marks[:k])
-        ),
-        None,
-    )
-    if start is None:
-        raise QueryError("the query has no WHERE clause to bind parameters into")
-    points = [marks[start][0]]
-    depth = 0
-    opened: int | None = None
-    for pos, tok in marks[start + 1 :]:
-        if tok == "{":
-            depth += 1
-            if depth == 1:
-                opened = pos
-        elif tok == "}":
-            if depth == 0:
-                break
-            if depth == 1 and opened is not None:
-                segment = text[opened : pos + 1]
-                if (
-                    not _DATA_BLOCK.search(text[:opened])
-                    and not _SUBSELECT.match(segment)
-                    and wanted(segment)
-                ):
-                    points.append(opened)
-                opened = None
-            depth -= 1
-    return points
-
-
-# ---------------------------------------------------------------- execution
-
-
 def execute(
     store: ox.Store,
     text: str,
@@ -494,7 +388,6 @@ class Answer:
     query: NamedQuery
     bindings: dict[str, Any]
     result: Result
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def run_named(run: Runner, query: NamedQuery, raw: Mapping[str, str]) -> Answer:

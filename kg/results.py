@@ -7,8 +7,6 @@ the row cap is applied once, here, so truncation is reported the same way everyw
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +55,23 @@ class Result:
             out["truncated"] = True
             out["limit"] = self.limit
         return out
+
+
+def result_from_json(data: dict[str, Any], limit: int | None = None) -> Result:
+    """A :class:`Result` from SPARQL JSON results (as a remote endpoint returns them)."""
+    if "boolean" in data:
+        return Result(kind="ask", boolean=bool(data["boolean"]))
+    rows = list(data.get("results", {}).get("bindings", []))
+    truncated = bool(data.get("truncated"))
+    if limit is not None and len(rows) > limit:
+        rows, truncated = rows[:limit], True
+    return Result(
+        kind="select",
+        variables=list(data.get("head", {}).get("vars", [])),
+        rows=rows,
+        truncated=truncated,
+        limit=limit if truncated else None,
+    )
 
 
 def term_json(term: Any) -> Term:
@@ -203,13 +218,3 @@ def cell(term: Term | None) -> str:
     if term["type"] == "bnode":
         return f"_:{term['value']}"
     return str(term["value"])
-
-
-def plain_csv(result: Result, delimiter: str = ",") -> str:
-    """Rows as CSV of readable cells (used for the CLI's table fallback and tests)."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-    writer.writerow(result.variables)
-    for row in result.rows:
-        writer.writerow([cell(row.get(v)) for v in result.variables])
-    return buf.getvalue()

@@ -76,7 +76,7 @@ def _syntax_message(text: str, err: ParseException) -> str:
 
 
 @lru_cache(maxsize=512)
-def check_query(text: str, allow_dataset: bool = True) -> CheckedQuery:
+def check_query(text: str) -> CheckedQuery:
     """Parse ``text`` and refuse updates, SERVICE and non-local dataset clauses.
 
     Raises :class:`QuerySyntaxError` or :class:`UnsafeQuery` with a message for the user.
@@ -101,7 +101,7 @@ def check_query(text: str, allow_dataset: bool = True) -> CheckedQuery:
             raise UnsafeQuery("SERVICE is not allowed: this endpoint makes no outbound requests")
         if node.name == "DatasetClause":
             iri = str(dict(node).get("default") or dict(node).get("named") or "")
-            if not allow_dataset or not iri.startswith(LOCAL_GRAPH_PREFIX):
+            if not iri.startswith(LOCAL_GRAPH_PREFIX):
                 raise UnsafeQuery(
                     f"FROM <{iri}> is not allowed: only this graph's named graphs "
                     f"({LOCAL_GRAPH_PREFIX}…) may be used as a dataset"

@@ -9,7 +9,6 @@ open without credentials; errors are a status and a message, never a bare 500.
 
 from __future__ import annotations
 
-import json
 import logging
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -27,8 +26,10 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kg.pool import QueryFailed, QueryPool, QueryTimeout
+from kg.pool import QueryFailed, QueryPool, QueryTimeout, WorkerLost
 from kg.queries import DEFAULT_LIMIT, NamedQuery, QueryError, get_query, run_named
+from kg.remote import Endpoint, redact
+from kg.remote_pool import RemotePool
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, serialize
 from kg.safety import QuerySyntaxError, UnsafeQuery, check_graph_iri, check_query
 
@@ -64,6 +65,7 @@ class Settings:
     limit: int = DEFAULT_LIMIT
     workers: int = 4
     max_body: int = 1 << 20
+    backend: Endpoint | None = None  # a remote store instead of the embedded one (kg.remote)
 
 
 class ApiError(Exception):
@@ -82,9 +84,11 @@ class Service:
     def __init__(self, settings: Settings, library: Mapping[str, NamedQuery]):
         self.settings = settings
         self.library = dict(library)
-        self.pool: QueryPool | None = None
+        self.pool: QueryPool | RemotePool | None = None
 
     def start(self) -> None:
+        if self.pool is None and self.settings.backend is not None:
+            self.pool = RemotePool(self.settings.backend, timeout=self.settings.timeout)
         if self.pool is None:
             self.pool = QueryPool(
                 self.settings.store_path,
@@ -272,7 +276,11 @@ async def health(request: Request) -> Response:
     return JSONResponse(
         {
             "status": "ok",
-            "store": str(service.settings.store_path),
+            "store": (
+                redact(service.settings.backend.query or "")
+                if service.settings.backend
+                else str(service.settings.store_path)
+            ),
             "nonEmpty": bool(result.boolean),
             "queries": len(service.library),
             "workers": service.settings.workers,
@@ -308,7 +316,7 @@ async def _query_error(request: Request, exc: Exception) -> Response:
         return _error(400, str(exc))
     if isinstance(exc, UnsafeQuery):
         return _error(403, str(exc))
-    if isinstance(exc, QueryTimeout):
+    if isinstance(exc, QueryTimeout | WorkerLost):
         return _error(503, str(exc), {"Retry-After": "1"})
     return _error(400, f"the query failed: {exc}")
 
@@ -344,6 +352,32 @@ def routes() -> list[BaseRoute]:
     ]
 
 
+class SecurityHeaders:
+    """Headers every answer carries: no MIME sniffing, no referrer leaks, no framing."""
+
+    HEADERS = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+    )
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], *self.HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 def create_app(
     settings: Settings,
     library: Mapping[str, NamedQuery],
@@ -365,6 +399,7 @@ def create_app(
     app = Starlette(
         routes=[*(extra_routes or []), *routes()],
         middleware=[
+            Middleware(SecurityHeaders),
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
@@ -373,7 +408,7 @@ def create_app(
                 allow_headers=["Accept", "Content-Type"],
                 expose_headers=["X-KG-Truncated", "X-KG-Limit"],
                 max_age=600,
-            )
+            ),
         ],
         exception_handlers={
             ApiError: _api_error,
@@ -399,8 +434,3 @@ def serve(
 
     app = create_app(settings, library)
     uvicorn.run(app, host=host, port=port, log_level="info", server_header=False)
-
-
-def dumps(data: Any) -> str:
-    """JSON for embedding in pages (``<`` escaped so it cannot close a script element)."""
-    return json.dumps(data, ensure_ascii=False).replace("<", "\\u003c")

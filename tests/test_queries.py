@@ -17,7 +17,6 @@ from kg.cli import main
 from kg.queries import (
     QueryError,
     bind_params,
-    bound_query_text,
     execute,
     get_query,
     load_library,
@@ -25,6 +24,7 @@ from kg.queries import (
     run_named,
     store_runner,
 )
+from kg.remote import bind_values
 from kg.results import serialize
 
 ID = "https://kg.invalid/id/"
@@ -228,11 +228,11 @@ def test_injection_in_entity_and_iri_parameters_is_refused(library, run, payload
 
 
 def test_values_text_gives_the_same_answers_as_substitution(library, run, seed_store) -> None:
-    """The remote-store text (VALUES block) means the same as local substitution."""
+    """The remote-store text (kg.remote.bind_values) means the same as local substitution."""
     for q in library.values():
         bindings = bind_params(run, q, q.example_args())
         local = run(q.text, bindings)
-        remote = execute(seed_store, bound_query_text(q, bindings))
+        remote = execute(seed_store, bind_values(q.text, bindings))
         assert remote.variables == local.variables, q.name
         assert normalised(remote.rows) == normalised(local.rows), q.name
 
@@ -240,7 +240,7 @@ def test_values_text_gives_the_same_answers_as_substitution(library, run, seed_s
 def test_values_text_of_an_injection_payload_matches_nothing(library, run, seed_store) -> None:
     for payload in INJECTIONS:
         bindings = bind_params(run, library["search"], {"text": payload})
-        assert execute(seed_store, bound_query_text(library["search"], bindings)).rows == []
+        assert execute(seed_store, bind_values(library["search"].text, bindings)).rows == []
 
 
 def test_unknown_query_suggests_names(library) -> None:
@@ -393,3 +393,73 @@ def test_cli_errors_are_one_line_and_exit_1(cli, args, needle) -> None:
 def test_cli_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["query", "articles", "--store", str(tmp_path / "none")])
     assert result.exit_code == 1 and "kg build" in result.output
+
+
+def test_docs_list_every_query(library) -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "queries.md").read_text()
+    for name, q in library.items():
+        assert f"| `{name}` | {q.question} |" in docs, name
+
+
+def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--store", str(tmp_path / "none")])
+    assert result.exit_code == 1 and "kg build" in result.output
+
+
+def test_cli_gives_up_a_runaway_query_at_its_timeout(seed_build) -> None:
+    import subprocess
+    import sys
+    import time
+
+    kg = Path(sys.executable).with_name("kg")
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    started = time.monotonic()
+    proc = subprocess.run(
+        [
+            str(kg),
+            "query",
+            "--sparql",
+            query,
+            "--timeout",
+            "1",
+            "--store",
+            str(seed_build / "store"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "did not finish within 1 s" in proc.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_result_from_remote_json(library, run) -> None:
+    from kg.results import result_from_json
+
+    result = run_named(run, library["countries-at-event"], {"event": "almaty-workshop-2011"})
+    data = json.loads(serialize(result.result, "json"))
+    again = result_from_json(data)
+    assert again.variables == result.result.variables and again.rows == result.result.rows
+    capped = result_from_json(data, limit=3)
+    assert len(capped.rows) == 3 and capped.truncated
+    assert result_from_json({"head": {}, "boolean": True}).boolean is True
+
+
+def test_cli_ctrl_c_stops_a_running_query(seed_build) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    kg = Path(sys.executable).with_name("kg")
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    proc = subprocess.Popen(
+        [str(kg), "query", "--sparql", query, "--store", str(seed_build / "store")],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(3.0)  # past start-up (imports), into the query, even on a loaded machine
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and "interrupted" in err

@@ -13,10 +13,12 @@ import pytest
 import rdflib
 from _kgserver import free_port, live_server
 from click.testing import CliRunner
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, TSV, TURTLE, XML, SPARQLWrapper
 
 from kg.cli import main
-from kg.queries import bind_params, bound_query_text, load_library, store_runner
+from kg.queries import bind_params, load_library, store_runner
+from kg.remote import bind_values
 
 pytestmark = pytest.mark.server
 ID = "https://kg.invalid/id/"
@@ -122,7 +124,7 @@ def test_every_named_query_same_answer_from_cli_api_and_endpoint(
         response = client.get(f"/queries/{q.name}", params=args)
         assert response.status_code == 200, response.text
         from_api = response.json()["results"]["bindings"]
-        text = bound_query_text(q, bind_params(run, q, args))
+        text = bind_values(q.text, bind_params(run, q, args))
         response = client.post("/sparql", data={"query": text})
         assert response.status_code == 200, response.text
         from_endpoint = response.json()["results"]["bindings"]
@@ -368,6 +370,7 @@ def test_entity_page_and_its_rdf(client) -> None:
     assert "The OSCE Centre in Bishkek hosted a co-ordination meeting" in page.text  # evidence
     assert "Acting Head" in page.text  # a post
     assert "default-src 'none'" in page.headers["content-security-policy"]
+    assert page.headers["x-content-type-options"] == "nosniff"
     turtle = client.get("/entity/osce-pob", headers={"Accept": "text/turtle"})
     assert turtle.headers["content-type"].startswith("text/turtle")
     graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
@@ -398,3 +401,38 @@ def test_health_queries_and_openapi(client) -> None:
         assert f"/queries/{name}" in spec["paths"]
     params = spec["paths"]["/queries/countries-at-event"]["get"]["parameters"]
     assert params[0]["name"] == "event" and params[0]["required"] is True
+
+
+def test_a_lost_worker_is_503_and_replaced(seed_build) -> None:
+    """A worker killed mid-query (out of memory, say) fails that query only."""
+    import os
+    import signal
+
+    from kg.pool import QueryPool, WorkerLost
+
+    pool = QueryPool(seed_build / "store", workers=1, timeout=20)
+    try:
+        [worker] = list(pool._live)
+        with ThreadPoolExecutor(1) as ex:
+            future = ex.submit(pool.run, CARTESIAN, None, limit=10)
+            time.sleep(0.5)
+            os.kill(worker.process.pid, signal.SIGKILL)
+            with pytest.raises(WorkerLost):
+                future.result()
+        assert pool.run("ASK { ?s ?p ?o }", limit=10).boolean is True
+    finally:
+        pool.close()
+
+
+def test_every_entity_has_a_page_with_its_name(client, seed_store) -> None:
+    rows = seed_store.query(
+        "SELECT ?e ?l WHERE { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+        "FILTER(STRSTARTS(STR(?e), 'https://kg.invalid/id/')) }",
+        use_default_graph_as_union=True,
+    )
+    entities = {row["e"].value.removeprefix(ID): row["l"].value for row in rows}
+    assert len(entities) > 100
+    for eid, label in entities.items():
+        page = client.get(f"/entity/{eid}")
+        assert page.status_code == 200, eid
+        assert HTMLParser(page.text).css_first("h1").text() == label, eid
