@@ -35,8 +35,12 @@ lint: $(STAMP)
 test: $(STAMP) browser lint
 	$(PY) -m pytest
 
+# The benchmarks that fit in minutes: the seed build, and every stage at 100 and 1,000 synthetic
+# articles (figures in build/bench/; 10,000 articles is run by hand, see benchmarks/README.md).
 bench-small: $(STAMP)
 	$(PY) benchmarks/bench_build.py
+	$(PY) benchmarks/bench_stages.py --articles 100 --query-timeout 10 --repeat 5 --markdown build/bench/scale-100.md
+	$(PY) benchmarks/bench_stages.py --articles 1000 --query-timeout 10 --repeat 5 --markdown build/bench/scale-1000.md
 
 clean:
 	rm -rf build
