@@ -28,7 +28,7 @@ from kg.outputs import OUTPUTS, commit, discard, render, write_outputs
 from kg.pipeline import ArticleResult
 from kg.problems import CurationError, Problem
 from kg.store import replace_graphs, write_store
-from kg.validate import graph_bytes, validate_graphs
+from kg.validate import validate_graphs
 
 Progress = Callable[[str], None]
 
@@ -59,7 +59,7 @@ def make_graphs(curation: Curation, registry: bool = True) -> dict[str, list[Qua
 
 def check_shapes(graphs: dict[str, list[Quad]]) -> None:
     """Raise CurationError listing every SHACL violation in any graph."""
-    messages = validate_graphs({name: graph_bytes(quads) for name, quads in graphs.items()})
+    messages = validate_graphs(graphs)
     if messages:
         raise CurationError([Problem("ontology/shapes.ttl", None, m) for m in messages])
 

@@ -19,7 +19,7 @@ from kg.graph import article_quads, sort_quads
 from kg.ontology import load_ontology
 from kg.outputs import Chunks, render
 from kg.problems import Problem, Problems
-from kg.validate import graph_bytes, validate_graphs
+from kg.validate import validate_graphs
 
 PARALLEL_FROM = 64  # articles; below this, starting workers costs more than it saves
 BATCH = 50  # articles sent to a worker at a time
@@ -53,7 +53,7 @@ def process(plan: Plan, todo: list[tuple[Path, Path]], validate: bool, chunks: b
     curation = Curation(plan.root, checker.ontology, plan.entities, plan.origin, articles)
     graphs = {a.id: sort_quads(article_quads(a, curation)) for a in articles}
     if validate:
-        messages = validate_graphs({name: graph_bytes(q) for name, q in graphs.items()})
+        messages = validate_graphs(graphs)
         result.problems += [Problem("ontology/shapes.ttl", None, m) for m in messages]
     for article in articles:
         quads = graphs[article.id]
