@@ -9,21 +9,12 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
+from browser import chromium
 from click.testing import CliRunner
 from view_graph import XSS, make_store
 
 from kg.cli import main
 from kg.view import build_network, render_network, render_view_html
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -140,23 +131,16 @@ def test_cli_view_bad_focus_keeps_previous_output(seed_build, tmp_path):
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
 def test_in_headless_chromium_offline(tmp_path, store, seed_store):
-    from playwright.sync_api import sync_playwright
-
     pages = {
         "small": render_view_html(store, projection="entities"),
         "seeds": render_view_html(seed_store, projection="cooperation"),
     }
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            for name, html in pages.items():
-                path = tmp_path / f"{name}.html"
-                path.write_text(html, encoding="utf-8")
-                _check_page(browser, path, _data(html), name)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for name, html in pages.items():
+            path = tmp_path / f"{name}.html"
+            path.write_text(html, encoding="utf-8")
+            _check_page(browser, path, _data(html), name)
 
 
 def _check_page(browser, path: Path, data: dict, name: str) -> None:

@@ -7,18 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from browser import chromium
 from starlette.testclient import TestClient
 
 from kg.server import Settings, create_app
-
-_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +70,6 @@ def test_served_graph_in_chromium_links_to_entity_pages(seed_build):
     from types import SimpleNamespace
 
     import uvicorn
-    from playwright.sync_api import sync_playwright
     from starlette.applications import Starlette
     from starlette.responses import PlainTextResponse
     from starlette.routing import Route
@@ -101,28 +92,24 @@ def test_served_graph_in_chromium_links_to_entity_pages(seed_build):
         while not server.started and time.monotonic() < deadline:
             time.sleep(0.05)
         base = f"http://127.0.0.1:{port}"
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=_ARGS)
-            try:
-                page = browser.new_page()
-                problems: list[str] = []
-                page.on("console", lambda m: m.type == "error" and problems.append(m.text))
-                page.on("pageerror", lambda e: problems.append(str(e)))
-                page.route(
-                    "**/*",
-                    lambda r: r.continue_() if r.request.url.startswith(base) else r.abort(),
-                )
-                page.goto(f"{base}/graph?focus=unodc&projection=entities")
-                page.wait_for_function("document.body.dataset.ready === '1'", timeout=30_000)
-                assert page.evaluate("kgNetwork.getSelectedNodes()") == ["unodc"]
-                box = page.locator("#kg-graph").bounding_box()
-                spot = page.evaluate("kgNetwork.canvasToDOM(kgNetwork.getPosition('unodc'))")
-                page.mouse.dblclick(box["x"] + spot["x"], box["y"] + spot["y"])
-                page.wait_for_url(f"{base}/entity/unodc", timeout=10_000)
-                assert page.inner_text("body") == "entity unodc"
-                assert problems == []
-            finally:
-                browser.close()
+        with chromium() as browser:
+            page = browser.new_page()
+            problems: list[str] = []
+            page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+            page.on("pageerror", lambda e: problems.append(str(e)))
+            page.route(
+                "**/*",
+                lambda r: r.continue_() if r.request.url.startswith(base) else r.abort(),
+            )
+            page.goto(f"{base}/graph?focus=unodc&projection=entities")
+            page.wait_for_function("document.body.dataset.ready === '1'", timeout=30_000)
+            assert page.evaluate("kgNetwork.getSelectedNodes()") == ["unodc"]
+            box = page.locator("#kg-graph").bounding_box()
+            spot = page.evaluate("kgNetwork.canvasToDOM(kgNetwork.getPosition('unodc'))")
+            page.mouse.dblclick(box["x"] + spot["x"], box["y"] + spot["y"])
+            page.wait_for_url(f"{base}/entity/unodc", timeout=10_000)
+            assert page.inner_text("body") == "entity unodc"
+            assert problems == []
     finally:
         server.should_exit = True
         thread.join(timeout=10)
