@@ -81,14 +81,20 @@ class QueryPool:
         self._lock = threading.Lock()
         self._live: set[_Worker] = set()
         self.startup_errors: list[str] = []
-        starters = [threading.Thread(target=self._add_worker) for _ in range(workers)]
-        for t in starters:
-            t.start()
-        for t in starters:
-            t.join()
+        # One worker before we return, so a broken store is the caller's error at once; the
+        # others start in the background, so the server answers as soon as one is ready.
+        self._add_worker()
         if self.startup_errors:
             self.close()
             raise QueryFailed(self.startup_errors[0])
+        for _ in range(workers - 1):
+            threading.Thread(target=self._add_worker, daemon=True).start()
+
+    @property
+    def ready(self) -> int:
+        """How many workers are running now."""
+        with self._lock:
+            return len(self._live)
 
     def _add_worker(self) -> None:
         # A plain `python -m kg.pool` child over a socket pair: no fork of a threaded server,

@@ -284,6 +284,7 @@ async def health(request: Request) -> Response:
             "nonEmpty": bool(result.boolean),
             "queries": len(service.library),
             "workers": service.settings.workers,
+            "workersReady": getattr(service.pool, "ready", service.settings.workers),
             "timeout": service.settings.timeout,
             "limit": service.settings.limit,
         }

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import uvicorn
 
 from kg.queries import load_library
@@ -35,8 +36,14 @@ def live_server(store: Path, **settings) -> Iterator[str]:
         if not thread.is_alive() or time.monotonic() > deadline:
             raise RuntimeError("the test server did not start")
         time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    wanted = settings.get("workers", Settings.workers)
+    while httpx.get(base + "/health", timeout=30).json().get("workersReady", wanted) < wanted:
+        if time.monotonic() > deadline:  # the pool starts all but one worker in the background
+            raise RuntimeError("the test server's query workers did not start")
+        time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield base
     finally:
         server.should_exit = True
         thread.join(timeout=30)
