@@ -16,7 +16,15 @@ from rich.console import Console
 from rich.table import Table
 
 from kg.cli_remote import make_auth, remote_options
-from kg.queries import DEFAULT_LIMIT, QueryError, get_query, load_library, run_named, store_runner
+from kg.queries import (
+    DEFAULT_LIMIT,
+    QUERIES_DIR,
+    QueryError,
+    get_query,
+    load_library,
+    run_named,
+    store_runner,
+)
 from kg.remote import RemoteError, endpoint_for, remote_runner
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, cell, serialize
 from kg.safety import QuerySyntaxError, UnsafeQuery
@@ -40,9 +48,9 @@ QUERIES_OPTION = click.option(
 )
 
 
-def _library(queries_dir: Path | None):
+def _library(queries_dir: Path | None, check: bool = True):
     try:
-        return load_library(queries_dir) if queries_dir else load_library()
+        return load_library(queries_dir or QUERIES_DIR, check=check)
     except QueryError as e:
         _fail(e.problems)
 
@@ -232,7 +240,7 @@ def query_command(
         _fail(["give exactly one of: a query NAME, --file FILE or --sparql TEXT"])
     if params and not name:
         _fail(["-p/--param only applies to a named query"])
-    library = _library(queries_dir) if name else {}
+    library = _library(queries_dir, check=False) if name else {}
     store = None
     if endpoint:
         try:
@@ -337,7 +345,7 @@ def serve_command(
     from kg.server import Settings, serve
     from kg.store import StoreMissing, open_store
 
-    library = _library(queries_dir)
+    library = _library(queries_dir, check=False)
     remote_ep = None
     if backend:
         try:

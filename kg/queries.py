@@ -103,7 +103,7 @@ class NamedQuery:
         return out
 
 
-def parse_header(path: Path, text: str) -> NamedQuery:
+def parse_header(path: Path, text: str, check: bool = True) -> NamedQuery:
     """Read the header of one query file; every problem is reported as ``file:line``."""
     problems: list[str] = []
     fields: dict[str, list[str]] = {"title": [], "description": [], "question": []}
@@ -140,11 +140,12 @@ def parse_header(path: Path, text: str) -> NamedQuery:
     names = [p.name for p in params]
     for dup in sorted({n for n in names if names.count(n) > 1}):
         problems.append(f"{path}: parameter {dup!r} declared twice")
-    form = "select"
-    try:
-        form = check_query(text).form
-    except ValueError as err:
-        problems.append(f"{path}: {err}")
+    form = _form_of(text)
+    if check:
+        try:
+            form = check_query(text).form
+        except ValueError as err:
+            problems.append(f"{path}: {err}")
     for p in params:
         if not re.search(rf"\?{p.name}\b", text):
             problems.append(f"{path}: parameter {p.name!r} is not a variable of the query")
@@ -190,13 +191,26 @@ def _parse_param(spec: str) -> Param:
     return Param(name=name, type=kind, help=help_text.strip(), **opts)
 
 
-def load_library(directory: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
-    """Every ``*.rq`` in ``directory``, by name; all header problems raised at once."""
+def _form_of(text: str) -> str:
+    """select, ask, construct or describe: the first query keyword after comments and prologue.
+    Cheap, for loading a library unchecked (every query is checked before it runs anyway)."""
+    body = re.sub(r"#[^\n]*", " ", text)
+    body = re.sub(r"(?is)\b(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)", " ", body)
+    match = re.search(r"(?i)\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", body)
+    return match.group(1).lower() if match else "select"
+
+
+def load_library(directory: Path = QUERIES_DIR, check: bool = True) -> dict[str, NamedQuery]:
+    """Every ``*.rq`` in ``directory``, by name; all header problems raised at once.
+
+    ``check=False`` skips parsing each query with the safety checker (about 0.1 s a query):
+    the server and `kg query` check every query text before running it in any case."""
     library: dict[str, NamedQuery] = {}
     problems: list[str] = []
     for path in sorted(directory.glob("*.rq")):
         try:
-            library[path.stem] = parse_header(path, path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
+            library[path.stem] = parse_header(path, text, check)
         except QueryError as err:
             problems.extend(err.problems)
         except UnicodeDecodeError:
