@@ -6,6 +6,7 @@ traceback (the DESIGN notes' "CLI is thin" rule, after datasette and sqlite-util
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -42,7 +43,21 @@ def fail(problems: CurationError) -> None:
     sys.exit(1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A click group whose commands from LAZY_COMMANDS are imported on first use (the lazy
+    loading pattern of click's documentation)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY_COMMANDS})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS and name not in self.commands:
+            module, attribute = LAZY_COMMANDS[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
     """Build, check and query curated knowledge graphs of press releases."""
@@ -144,26 +159,18 @@ def stats(store_path: Path) -> None:
     out.print(table)
 
 
-# Commands of other modules register here (one line each), in the order `kg --help` lists them.
-from kg.cli_query import queries_command, query_command, serve_command  # noqa: E402
-
-main.add_command(queries_command)
-main.add_command(query_command)
-main.add_command(serve_command)
-
-from kg.cli_view import analyze, export, path, view  # noqa: E402
-
-main.add_command(analyze)
-main.add_command(path)
-main.add_command(view)
-main.add_command(export)
-
-from kg.cli_curate import add, diff, suggest  # noqa: E402
-
-main.add_command(add)
-main.add_command(suggest)
-main.add_command(diff)
-
-from kg.cli_remote import push_command  # noqa: E402
-
-main.add_command(push_command)
+# Commands of other modules, imported only when used: their dependencies (networkx, numpy,
+# SPARQLWrapper, starlette) would otherwise slow every command's start, `kg serve` included.
+LAZY_COMMANDS = {
+    "queries": "kg.cli_query:queries_command",
+    "query": "kg.cli_query:query_command",
+    "serve": "kg.cli_query:serve_command",
+    "analyze": "kg.cli_view:analyze",
+    "path": "kg.cli_view:path",
+    "view": "kg.cli_view:view",
+    "export": "kg.cli_view:export",
+    "add": "kg.cli_curate:add",
+    "suggest": "kg.cli_curate:suggest",
+    "diff": "kg.cli_curate:diff",
+    "push": "kg.cli_remote:push_command",
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -12,7 +13,7 @@ from kg.cli import main
 
 
 def commands() -> list[str]:
-    return sorted(main.commands)
+    return main.list_commands(click.Context(main))
 
 
 @pytest.mark.parametrize("command", commands())
