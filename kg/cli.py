@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kg import __version__
+from kg.cli_options import STORE_OPTION
 from kg.problems import CurationError
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -126,14 +127,7 @@ def check(root: Path, include_drafts: bool) -> None:
 
 
 @main.command()
-@click.option(
-    "--store",
-    "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build/store"),
-    show_default=True,
-    help="The built store.",
-)
+@STORE_OPTION
 def stats(store_path: Path) -> None:
     """Counts per class and per article in the built graph."""
     from kg.stats import article_counts, class_counts

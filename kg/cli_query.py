@@ -15,6 +15,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kg.cli_options import STORE_OPTION
 from kg.cli_remote import make_auth, remote_options
 from kg.queries import (
     DEFAULT_LIMIT,
@@ -31,14 +32,6 @@ from kg.safety import QuerySyntaxError, UnsafeQuery
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-STORE_OPTION = click.option(
-    "--store",
-    "store_path",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("build/store"),
-    show_default=True,
-    help="The built store.",
-)
 QUERIES_OPTION = click.option(
     "--queries",
     "queries_dir",

@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from kg.cli_options import STORE_OPTION
 from kg.project import PROJECTIONS, Filters, ProjectionError
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -52,14 +53,7 @@ def filter_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """--store, --from, --to, --article, --kind: which facts a projection keeps."""
     for option in reversed(
         [
-            click.option(
-                "--store",
-                "store_path",
-                type=click.Path(file_okay=False, path_type=Path),
-                default=Path("build/store"),
-                show_default=True,
-                help="The built store.",
-            ),
+            STORE_OPTION,
             click.option("--from", "year_from", type=int, help="Keep facts from this year on."),
             click.option("--to", "year_to", type=int, help="Keep facts up to this year."),
             click.option(
