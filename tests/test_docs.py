@@ -60,3 +60,27 @@ def test_every_relation_of_the_ontology_is_documented() -> None:
     reference = (ROOT / "docs" / "curation-format.md").read_text(encoding="utf-8")
     missing = [r for r in load_ontology().relations if f"`{r}`" not in reference]
     assert missing == []
+
+
+def test_readme_error_example_is_what_kg_check_prints(tmp_path: Path) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ kg check        # after two typos in ", 1)[1].split("```", 1)[0]
+    expected = block.splitlines()[1:]
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    curation = tmp_path / "seeds" / "curation" / "004_3cdedc2bc6c43dd1.yaml"
+    text = curation.read_text(encoding="utf-8")
+    text = text.replace(
+        "evidence: The two-day workshop is organized by the OSCE Centre in Astana\n",
+        "evidence: The two-day workshop is organised by the OSCE Centre in Astana\n",
+        1,
+    ).replace("    o: almaty\n", "    o: almati\n", 1)
+    curation.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", "--root", str(tmp_path)])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == expected
