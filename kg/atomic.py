@@ -10,10 +10,19 @@ from contextlib import contextmanager
 from pathlib import Path
 
 
+def file_mode() -> int:
+    """The mode a newly created file gets under the current umask (mkstemp's temp files are
+    0600, which would make every output private to its writer)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to a temp file beside ``path`` and rename it over ``path``."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.fchmod(fd, file_mode())
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

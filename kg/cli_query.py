@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -15,6 +14,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from kg.atomic import write_bytes
 from kg.cli_options import STORE_OPTION
 from kg.cli_remote import make_auth, remote_options
 from kg.queries import (
@@ -90,13 +90,9 @@ def _write(data: bytes, output: str) -> None:
     target = Path(output)
     if not target.parent.exists():
         _fail([f"cannot write {output}: folder {target.parent} does not exist"])
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, target)
+        write_bytes(target, data)
     except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
         _fail([f"cannot write {output}: {e.strerror}"])
 
 

@@ -9,14 +9,14 @@ turn into an honest article (empty, binary, already present).
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from kg.atomic import write_bytes
 
 ARTICLE_ID_RE = re.compile(r"^[0-9]{3,}_[0-9a-f]{16}$")
 _SEED_NAME_RE = re.compile(r"^([0-9]{3,})_[0-9a-f]{16}$")
@@ -262,11 +262,4 @@ def add_article(source: Path, root: Path, article_id: str | None = None) -> Adde
 
 
 def _write_atomic(target: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(target, text.encode("utf-8"))

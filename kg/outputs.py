@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
 
+from kg.atomic import file_mode
 from kg.vocab import PREFIXES
 
 PREFIX_HEADER = "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()).encode()
@@ -89,6 +90,7 @@ def write_outputs(out: Path, pieces: Iterable[Chunks]) -> dict[str, Path]:
     try:
         for output in OUTPUTS:
             fd, name = tempfile.mkstemp(dir=out, prefix=f".{output.filename}.", suffix=".tmp")
+            os.fchmod(fd, file_mode())
             handles[output.field] = os.fdopen(fd, "wb")
             temps[output.filename] = Path(name)
             handles[output.field].write(output.head)
