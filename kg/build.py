@@ -23,7 +23,7 @@ from kg import __version__, models, pipeline
 from kg.atomic import write_bytes
 from kg.cache import BuildCache, CachedGraph, code_digest, sha256
 from kg.curation import Curation, Paths, Plan, draft_problems, plan_project
-from kg.graph import article_quads, registry_quads, sort_quads
+from kg.graph import make_graphs
 from kg.outputs import OUTPUTS, commit, discard, render, write_outputs
 from kg.pipeline import ArticleResult
 from kg.problems import CurationError, Problem
@@ -47,14 +47,6 @@ class BuildReport:
     @property
     def quads(self) -> int:
         return sum(self.graphs.values())
-
-
-def make_graphs(curation: Curation, registry: bool = True) -> dict[str, list[Quad]]:
-    """Sorted quads of the registry graph and of each article the curation holds."""
-    graphs = {"registry": sort_quads(registry_quads(curation))} if registry else {}
-    for article in curation.articles:
-        graphs[article.id] = sort_quads(article_quads(article, curation))
-    return graphs
 
 
 def check_shapes(graphs: dict[str, list[Quad]]) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import struct
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -111,11 +110,6 @@ class BuildCache:
         }
         write_text(self.folder / "index.json", json.dumps(index, sort_keys=True) + "\n")
         self.staged.clear()
-
-    def clear(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-        self.graphs.clear()
-        self.key = ""
 
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.chunks"

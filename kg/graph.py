@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from decimal import Decimal
 
 import pycountry
@@ -338,8 +338,10 @@ def sort_quads(quads: Iterable[Quad]) -> list[Quad]:
     return sorted(quads, key=str)
 
 
-def dataset_quads(curation: Curation) -> Iterator[tuple[str, set[Quad]]]:
-    """(graph name, quads) for the registry and then each article, in a stable order."""
-    yield "registry", registry_quads(curation)
+def make_graphs(curation: Curation, registry: bool = True) -> dict[str, list[Quad]]:
+    """Sorted quads of the registry graph (unless ``registry`` is false) and of each article
+    the curation holds."""
+    graphs = {"registry": sort_quads(registry_quads(curation))} if registry else {}
     for article in curation.articles:
-        yield article.id, article_quads(article, curation)
+        graphs[article.id] = sort_quads(article_quads(article, curation))
+    return graphs

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from kg import models
 from kg.curation import Curation, Plan, _Checker, check_articles
-from kg.graph import article_quads, sort_quads
+from kg.graph import make_graphs
 from kg.ontology import load_ontology
 from kg.outputs import Chunks, render
 from kg.problems import Problem, Problems
@@ -51,7 +51,7 @@ def process(plan: Plan, todo: list[tuple[Path, Path]], validate: bool, chunks: b
         problems=checker.problems.items[before[0] :], pending=checker.pending[before[1] :]
     )
     curation = Curation(plan.root, checker.ontology, plan.entities, plan.origin, articles)
-    graphs = {a.id: sort_quads(article_quads(a, curation)) for a in articles}
+    graphs = make_graphs(curation, registry=False)
     if validate:
         messages = validate_graphs(graphs)
         result.problems += [Problem("ontology/shapes.ttl", None, m) for m in messages]

@@ -178,14 +178,14 @@ def test_failed_build_leaves_previous_outputs_untouched(make_project, tmp_path: 
 
 def test_shacl_violation_fails_the_build(make_project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from kg import build as build_module
-    from kg import pipeline
+    from kg import graph
 
-    real = pipeline.article_quads
+    real = graph.article_quads
 
     def drop_titles(article, curation):  # type: ignore[no-untyped-def]
         return {q for q in real(article, curation) if not q.predicate.value.endswith("/title")}
 
-    monkeypatch.setattr(pipeline, "article_quads", drop_titles)
+    monkeypatch.setattr(graph, "article_quads", drop_titles)
     with pytest.raises(CurationError) as info:
         build_module.check_project(make_project())
     assert any("SHACL violation" in str(p) and "title" in str(p) for p in info.value.problems)
