@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -212,13 +213,17 @@ def build_project(
 
     with stage("write outputs"):
         temps = write_outputs(out, (cache.chunks(name) for name in names))
+    pieces = ThreadPoolExecutor(1)
     try:
+        # the cache pieces are written while the store loads (both mostly outside the GIL)
+        written = pieces.submit(cache.write_staged)
         if store:
             with stage("load store"):
                 nquads = temps["kg.nq"]
                 rebuilt = set(results_names)
                 _update_store(out / "store", cache, names, rebuilt, nquads, not unchanged)
             report.files["store"] = out / "store"
+        written.result()
         manifest = {
             "kg_version": __version__,
             "graphs": report.graphs,
@@ -232,8 +237,11 @@ def build_project(
             write_bytes(out / "manifest.json", text.encode())
             cache.commit(key, set(names), inputs.stats)
     except BaseException:
+        pieces.shutdown()
+        cache.discard_staged()
         discard(temps)
         raise
+    pieces.shutdown()
     for output in OUTPUTS:
         report.files[output.filename] = out / output.filename
     report.files["manifest.json"] = out / "manifest.json"

@@ -51,6 +51,7 @@ class BuildCache:
     graphs: dict[str, CachedGraph] = field(default_factory=dict)
     stats: dict[str, list[object]] = field(default_factory=dict)  # see kg.build._scan
     staged: dict[str, Chunks] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)  # staged pieces already on disk as .tmp
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
@@ -86,17 +87,31 @@ class BuildCache:
         self.staged[name] = chunks
         self.graphs[name] = record
 
-    def commit(self, key: str, keep: set[str], stats: dict[str, list[object]]) -> None:
-        """Write staged pieces and the index; forget graphs not in ``keep``."""
+    def write_staged(self) -> None:
+        """Write the staged pieces beside their final names; `commit` renames them. Safe to run
+        in a thread while the store loads: nothing is visible to a later build until commit."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for name, chunks in self.staged.items():
+        for name, chunks in list(self.staged.items()):
+            if name in self.written:
+                continue
             blob = b"".join(
                 struct.pack(">Q", len(part)) + part
                 for part in (getattr(chunks, f) for f in Chunks.FIELDS)
             )
-            tmp = self._path(name).with_suffix(".tmp")
-            tmp.write_bytes(blob)
-            tmp.replace(self._path(name))
+            self._path(name).with_suffix(".tmp").write_bytes(blob)
+            self.written.add(name)
+
+    def discard_staged(self) -> None:
+        """Remove pieces written for a build that failed."""
+        for name in self.written:
+            self._path(name).with_suffix(".tmp").unlink(missing_ok=True)
+        self.written.clear()
+
+    def commit(self, key: str, keep: set[str], stats: dict[str, list[object]]) -> None:
+        """Move staged pieces into place and write the index; forget graphs not in ``keep``."""
+        self.write_staged()
+        for name in self.staged:
+            self._path(name).with_suffix(".tmp").replace(self._path(name))
         for name in set(self.graphs) - keep:
             del self.graphs[name]
             self._path(name).unlink(missing_ok=True)
@@ -110,6 +125,7 @@ class BuildCache:
         }
         write_text(self.folder / "index.json", json.dumps(index, sort_keys=True) + "\n")
         self.staged.clear()
+        self.written.clear()
 
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.chunks"
