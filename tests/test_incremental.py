@@ -87,8 +87,12 @@ def test_a_failed_incremental_build_keeps_the_cache_usable(project: Path, tmp_pa
     build_project(project, out)
     curation = project / "seeds" / "curation" / "001_mini.yaml"
     curation.write_text(MINI_CURATION.replace("p: hosted", "p: hostd"))
+    second = project / "seeds" / "curation" / "002_second.yaml"
+    second.write_text(SECOND_CURATION.replace("s: example-agency", "s: interior-ministry"))
     with pytest.raises(Exception, match="unknown relation"):
         build_project(project, out)
+    assert not list((out / "cache").glob("*.tmp"))  # 002's new pieces were not kept
+    second.write_text(SECOND_CURATION)
     curation.write_text(MINI_CURATION)
     assert build_project(project, out).rebuilt == []
     shutil.rmtree(out / "cache")
