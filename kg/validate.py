@@ -41,7 +41,7 @@ def shapes_for_pyshacl(shapes):  # type: ignore[no-untyped-def]
     flat = Graph()
     for triple in shapes:
         flat.add(triple)
-    referred = set(shapes.objects()) | set(shapes.objects(None, URIRef(RDF + "first")))
+    referred = set(shapes.objects())  # via sh:node, an sh:or list, ...
     for node_shape in set(shapes.subjects(URIRef(RDF + "type"), sh.NodeShape)):
         targets = [
             (p, o) for t in TARGETS for p, o in shapes.predicate_objects(node_shape) if p == sh[t]
