@@ -374,16 +374,31 @@ def execute(
     default_graph: list[str] | None = None,
     named_graphs: list[str] | None = None,
 ) -> Result:
-    """Check ``text`` (safety.check_query) and run it on the union of the named graphs."""
+    """Check ``text`` (safety.check_query) and run it on the union of the named graphs, with
+    the parameters written in as terms (:func:`bound_text`)."""
     check_query(text)
     return query_store(
         store,
-        text,
-        dict(substitutions) if substitutions else None,
+        bound_text(text, substitutions),
+        None,
         limit=limit,
         default_graph=default_graph,
         named_graphs=named_graphs,
     )
+
+
+def bound_text(text: str, substitutions: Mapping[str, Any] | None) -> str:
+    """``text`` with each parameter written in as a pyoxigraph-serialised term
+    (kg.remote_bind.bind_values, the same binding remote stores get), never as user text.
+
+    Why not pyoxigraph's ``substitutions=``: 0.5.13 plans the query before the values are
+    applied, so a bound entity cannot drive the joins (event-participants at 10,000 articles:
+    0.56 s with ``substitutions=``, 1 ms with the term in the text)."""
+    if not substitutions:
+        return text
+    from kg.remote_bind import bind_values
+
+    return bind_values(text, dict(substitutions))
 
 
 def store_runner(store: ox.Store, limit: int | None = DEFAULT_LIMIT) -> Runner:

@@ -27,7 +27,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg.pool import QueryFailed, QueryPool, QueryTimeout, WorkerLost
-from kg.queries import DEFAULT_LIMIT, NamedQuery, QueryError, get_query, run_named
+from kg.queries import DEFAULT_LIMIT, NamedQuery, QueryError, bound_text, get_query, run_named
 from kg.remote import Endpoint, redact
 from kg.remote_pool import RemotePool
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, serialize
@@ -105,7 +105,8 @@ class Service:
         """Check then run one query in the pool (blocking; call from a worker thread)."""
         assert self.pool is not None, "service not started"
         check_query(text)
-        return self.pool.run(text, substitutions, limit=self.settings.limit, **kw)
+        bound = bound_text(text, substitutions)
+        return self.pool.run(bound, None, limit=self.settings.limit, **kw)
 
     def runner(self) -> Callable[[str, dict[str, Any] | None], Result]:
         return lambda text, subs=None: self.run(text, subs)
