@@ -476,7 +476,7 @@ def paged_text(text: str, size: int | None, offset: int = 0) -> str:
     return text.rstrip() + tail + "\n" if tail else text
 
 
-def page_size(query: NamedQuery, limit: int | None | str = "default") -> int | None:
+def page_size(query: NamedQuery, limit: int | str | None = "default") -> int | None:
     """Rows in the page: ``limit`` when given (None: all), else the query's ``# page:``."""
     if limit == "default":
         return query.page
@@ -488,7 +488,7 @@ def run_named(
     query: NamedQuery,
     raw: Mapping[str, str],
     *,
-    limit: int | None | str = "default",
+    limit: int | str | None = "default",
     offset: int = 0,
 ) -> Answer:
     """Bind ``raw`` parameters and run one page of ``query`` through ``run``.
