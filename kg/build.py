@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -70,12 +70,22 @@ def _registry_curation(plan: Plan) -> Curation:
     return Curation(plan.root, plan.checker.ontology, plan.entities, plan.origin, [])
 
 
-def _run(plan: Plan, validate: bool, chunks: bool) -> list[ArticleResult]:
-    """The per-article work of the plan; raise CurationError with every problem found."""
+def _run(
+    plan: Plan,
+    validate: bool,
+    chunks: bool,
+    keep: Callable[[ArticleResult], None] | None = None,
+) -> list[ArticleResult]:
+    """The per-article work of the plan; raise CurationError with every problem found.
+    ``keep`` takes each result's rendered pieces as it arrives (they are not kept here)."""
     results: list[ArticleResult] = []
     problems = list(plan.problems.items)
     for batch in pipeline.run(plan, validate, chunks):
-        results.extend(batch.articles)
+        for result in batch.articles:
+            if keep:
+                keep(result)
+                result.chunks = None
+            results.append(result)
         problems.extend(batch.problems)
         plan.checker.pending.extend(batch.pending)
     plan.problems.items = problems
@@ -177,24 +187,53 @@ def build_project(
         if unchanged and key != cache.key:  # an entity changed: every article may be affected
             unchanged = set()
             plan = plan_project(root, include_drafts)
-    with stage("check, build, validate and render articles"):
-        results = _run(plan, validate, chunks=True)
-    with stage("registry graph"):
-        if not (unchanged and cache.valid("registry", inputs.shared)):
-            quads = make_graphs(_registry_curation(plan))["registry"]
-            if validate:
-                check_shapes({"registry": quads})
-            cache.stage("registry", render(quads), CachedGraph(inputs.shared, len(quads)))
-            results_names = ["registry"]
-        else:
-            results_names = []
-    for result in results:
+    job = _Job(out, validate, store, cache, inputs, plan, key, unchanged, report, stage)
+    try:
+        return _produce(job)
+    except BaseException:
+        cache.discard_staged()  # the pieces this build staged in the cache
+        raise
+
+
+@dataclass
+class _Job:
+    """What `build_project` planned, handed to `_produce`."""
+
+    out: Path
+    validate: bool
+    store: bool
+    cache: BuildCache
+    inputs: _Inputs
+    plan: Plan
+    key: str
+    unchanged: set[str]
+    report: BuildReport
+    stage: Callable[[str], AbstractContextManager[None]]
+
+
+def _produce(job: _Job) -> BuildReport:
+    """Check, build, validate and render what changed, then write every output and the store."""
+    out, cache, inputs, report, stage = job.out, job.cache, job.inputs, job.report, job.stage
+
+    def keep(result: ArticleResult) -> None:
         assert result.chunks is not None
         record = CachedGraph(
             inputs.articles[result.id], result.quads, result.entities, result.left_out
         )
         cache.stage(result.id, result.chunks, record)
-        results_names.append(result.id)
+
+    with stage("check, build, validate and render articles"):
+        results = _run(job.plan, job.validate, chunks=True, keep=keep)
+    with stage("registry graph"):
+        if not (job.unchanged and cache.valid("registry", inputs.shared)):
+            quads = make_graphs(_registry_curation(job.plan))["registry"]
+            if job.validate:
+                check_shapes({"registry": quads})
+            cache.stage("registry", render(quads), CachedGraph(inputs.shared, len(quads)))
+            results_names = ["registry"]
+        else:
+            results_names = []
+    results_names += [result.id for result in results]
     names = ["registry", *sorted(a for a in inputs.articles)]
     report.graphs = {name: cache.graphs[name].quads for name in names}
     report.rebuilt = sorted(results_names)
@@ -206,18 +245,18 @@ def build_project(
     ]
     if not results_names and set(cache.graphs) == set(names) and all(p.exists() for p in current):
         with stage("nothing changed"):  # every output already holds exactly these graphs
-            cache.commit(key, set(names), inputs.stats)
+            cache.commit(job.key, set(names), inputs.stats)
         report.files = {p.name: p for p in current[:-1]} | {"store": out / "store"}
         return report
 
     with stage("write outputs"):
         temps = write_outputs(out, (cache.chunks(name) for name in names))
     try:
-        if store:
+        if job.store:
             with stage("load store"):
                 nquads = temps["kg.nq"]
                 rebuilt = set(results_names)
-                _update_store(out / "store", cache, names, rebuilt, nquads, not unchanged)
+                _update_store(out / "store", cache, names, rebuilt, nquads, not job.unchanged)
             report.files["store"] = out / "store"
         manifest = {
             "kg_version": __version__,
@@ -230,7 +269,7 @@ def build_project(
             commit(out, temps)
             text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
             write_bytes(out / "manifest.json", text.encode())
-            cache.commit(key, set(names), inputs.stats)
+            cache.commit(job.key, set(names), inputs.stats)
     except BaseException:
         discard(temps)
         raise

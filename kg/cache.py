@@ -50,7 +50,7 @@ class BuildCache:
     key: str = ""  # digest of everything shared by all graphs
     graphs: dict[str, CachedGraph] = field(default_factory=dict)
     stats: dict[str, list[object]] = field(default_factory=dict)  # see kg.build._scan
-    staged: dict[str, Chunks] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)  # graphs staged by this build
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
@@ -71,9 +71,7 @@ class BuildCache:
 
     def chunks(self, name: str) -> Chunks:
         """The stored pieces of a graph (staged ones first)."""
-        if name in self.staged:
-            return self.staged[name]
-        data = self._path(name).read_bytes()
+        data = (self._staged(name) if name in self.written else self._path(name)).read_bytes()
         parts, at = [], 0
         for _ in Chunks.FIELDS:
             (size,) = struct.unpack_from(">Q", data, at)
@@ -83,20 +81,29 @@ class BuildCache:
         return Chunks(*parts)
 
     def stage(self, name: str, chunks: Chunks, record: CachedGraph) -> None:
-        self.staged[name] = chunks
+        """Write a graph's new pieces beside their final name (nothing a later build reads until
+        `commit`), so a large build does not hold every rendered graph in memory."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        blob = b"".join(
+            struct.pack(">Q", len(part)) + part
+            for part in (getattr(chunks, f) for f in Chunks.FIELDS)
+        )
+        self._staged(name).write_bytes(blob)
+        self.written.add(name)
         self.graphs[name] = record
 
+    def discard_staged(self) -> None:
+        """Remove the pieces staged by a build that failed."""
+        for name in self.written:
+            self._staged(name).unlink(missing_ok=True)
+        self.written.clear()
+
     def commit(self, key: str, keep: set[str], stats: dict[str, list[object]]) -> None:
-        """Write staged pieces and the index; forget graphs not in ``keep``."""
+        """Move staged pieces into place and write the index; forget graphs not in ``keep``."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for name, chunks in self.staged.items():
-            blob = b"".join(
-                struct.pack(">Q", len(part)) + part
-                for part in (getattr(chunks, f) for f in Chunks.FIELDS)
-            )
-            tmp = self._path(name).with_suffix(".tmp")
-            tmp.write_bytes(blob)
-            tmp.replace(self._path(name))
+        for name in self.written:
+            self._staged(name).replace(self._path(name))
+        self.written.clear()
         for name in set(self.graphs) - keep:
             del self.graphs[name]
             self._path(name).unlink(missing_ok=True)
@@ -109,7 +116,9 @@ class BuildCache:
             "stats": stats,
         }
         write_text(self.folder / "index.json", json.dumps(index, sort_keys=True) + "\n")
-        self.staged.clear()
+
+    def _staged(self, name: str) -> Path:
+        return self.folder / f"{name}.chunks.tmp"
 
     def _path(self, name: str) -> Path:
         return self.folder / f"{name}.chunks"

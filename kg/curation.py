@@ -108,6 +108,54 @@ class Paths:
 
 
 LOCAL_ENTITIES = re.compile(rb"^(?:entities\s*:|\{)", re.M)
+PARALLEL_FROM = 256  # curation files to read; below this a process pool costs more than it saves
+
+
+def load_model(path: Path, cls: type[M], problems: Problems, name: str) -> tuple[YamlDoc, M] | None:
+    """Read and validate one YAML file; on any problem record it and return None."""
+    if not path.exists():
+        problems.add(name, None, "file is missing")
+        return None
+    doc = read_yaml(path, problems, name)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        problems.add(name, 1, "expected a mapping at the top of the file")
+        return None
+    try:
+        return doc, cls.model_validate(doc.data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            problems.add(name, doc.line_of(error["loc"]), _describe(error))
+        return None
+
+
+LocalEntities = tuple[Problems, YamlDoc | None, list[models.Entity]]
+
+
+def _local_entities(path: Path, name: str) -> LocalEntities:
+    """The entities one curation file defines, with the lines of its `entities` section only
+    (what error messages need; the rest of the file is read again when it is checked)."""
+    problems = Problems()
+    result = load_model(path, models.ArticleCuration, problems, name)
+    if result is None:
+        return problems, None, []
+    doc, curation = result
+    lines = {loc: n for loc, n in doc.lines.items() if loc[:1] in ((), ("entities",))}
+    return problems, YamlDoc(doc.path, None, lines), curation.entities
+
+
+def read_local_entities(files: list[tuple[Path, str]]) -> list[LocalEntities]:
+    """`_local_entities` of every (file, display name), in order; on worker processes when
+    there are many (a 10,000-article corpus defines its events in every file)."""
+    if len(files) < PARALLEL_FROM:
+        return [_local_entities(path, name) for path, name in files]
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    paths, names = zip(*files, strict=True)
+    with ProcessPoolExecutor(os.cpu_count() or 1) as pool:
+        return list(pool.map(_local_entities, paths, names, chunksize=64))
 
 
 @dataclass
@@ -184,7 +232,7 @@ def plan_project(
             entities[eid], origin[eid] = entity, owner
             where[eid] = (checker.rel(curated[owner]), YamlDoc(curated[owner], None), ())
 
-    todo = []
+    todo, defining = [], []
     for article_id in sorted(set(curated) & set(texts)):
         if only is not None and article_id not in only:
             continue
@@ -192,13 +240,16 @@ def plan_project(
             problems.add(checker.rel(texts[article_id]), None, f"bad article id '{article_id}'")
             continue
         todo.append((curated[article_id], texts[article_id]))
-        if not LOCAL_ENTITIES.search(curated[article_id].read_bytes()):
-            continue  # defines no entities of its own: checked later, maybe in a worker
-        result = checker.model(curated[article_id], models.ArticleCuration)
-        checker.complete &= result is not None
-        if result:
-            doc, cur = result
-            for i, entity in enumerate(cur.entities):
+        if LOCAL_ENTITIES.search(curated[article_id].read_bytes()):
+            defining.append(
+                article_id
+            )  # else defines no entities: checked later, maybe in a worker
+    files = [(curated[a], checker.rel(curated[a])) for a in defining]
+    for article_id, (found, doc, defined) in zip(defining, read_local_entities(files), strict=True):
+        problems.items += found.items
+        checker.complete &= doc is not None
+        if doc is not None:
+            for i, entity in enumerate(defined):
                 checker.define(entity, article_id, doc, ("entities", i), entities, origin, where)
 
     checker.entities = entities
@@ -270,22 +321,7 @@ class _Checker:
     # ------------------------------------------------------------------ schema
 
     def model(self, path: Path, cls: type[M]) -> tuple[YamlDoc, M] | None:
-        name = self.rel(path)
-        if not path.exists():
-            self.problems.add(name, None, "file is missing")
-            return None
-        doc = read_yaml(path, self.problems, name)
-        if doc is None:
-            return None
-        if not isinstance(doc.data, dict):
-            self.problems.add(name, 1, "expected a mapping at the top of the file")
-            return None
-        try:
-            return doc, cls.model_validate(doc.data)
-        except ValidationError as exc:
-            for error in exc.errors():
-                self.problems.add(name, doc.line_of(error["loc"]), _describe(error))
-            return None
+        return load_model(path, cls, self.problems, self.rel(path))
 
     # ------------------------------------------------------------------ entities
 

@@ -7,6 +7,7 @@ results are the same and come back in article order.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -88,6 +89,7 @@ def _start_worker(
     checker.entities = entities
     checker.complete = complete
     _WORKER_PLAN = Plan(root, include_drafts, checker, origin, [])
+    gc.freeze()  # the entity table lives as long as the worker: keep it out of every collection
 
 
 def _work(todo: list[tuple[Path, Path]], validate: bool, chunks: bool) -> BatchResult:

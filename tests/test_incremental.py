@@ -87,12 +87,37 @@ def test_a_failed_incremental_build_keeps_the_cache_usable(project: Path, tmp_pa
     build_project(project, out)
     curation = project / "seeds" / "curation" / "001_mini.yaml"
     curation.write_text(MINI_CURATION.replace("p: hosted", "p: hostd"))
+    second = project / "seeds" / "curation" / "002_second.yaml"
+    second.write_text(SECOND_CURATION.replace("s: example-agency", "s: interior-ministry"))
     with pytest.raises(Exception, match="unknown relation"):
         build_project(project, out)
+    assert not list((out / "cache").glob("*.tmp"))  # 002's new pieces were not kept
+    second.write_text(SECOND_CURATION)
     curation.write_text(MINI_CURATION)
     assert build_project(project, out).rebuilt == []
     shutil.rmtree(out / "cache")
     assert len(build_project(project, out).rebuilt) == 3
+
+
+def test_a_store_failure_leaves_the_cache_as_it_was(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build_project(project, out)
+    cache = {p.name: p.read_bytes() for p in (out / "cache").iterdir()}
+    curation = project / "seeds" / "curation" / "002_second.yaml"
+    curation.write_text(SECOND_CURATION.replace("s: example-agency", "s: interior-ministry"))
+
+    def broken(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("kg.build._update_store", broken)
+    with pytest.raises(OSError, match="disk full"):
+        build_project(project, out)
+    assert {p.name: p.read_bytes() for p in (out / "cache").iterdir()} == cache
+    monkeypatch.undo()
+    assert build_project(project, out).rebuilt == ["002_second"]
+    assert hosts(out) == {"interior-ministry"}
 
 
 def test_touching_a_file_without_changing_it_rebuilds_nothing(
