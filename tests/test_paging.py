@@ -171,6 +171,17 @@ SELECT ?entity ?name ?source ?from ?until ?articleDate ?quote ?article WHERE {
     BIND("article" AS ?source)
   }
 }""",
+    "officials": """
+SELECT ?org ?person ?organisation ?orgLabel ?personLabel ?role ?reportedOn ?quote ?article WHERE {
+  ?m a kg:Membership ; org:member ?person ; kg:roleTitle ?role ; kg:statedIn ?article ;
+     kg:evidence ?ev .
+  ?ev oa:hasSelector ?sel .
+  ?sel oa:exact ?quote .
+  ?person rdfs:label ?personLabel .
+  OPTIONAL { ?m org:organization ?organisation . ?organisation rdfs:label ?orgLabel }
+  OPTIONAL { ?m kg:reportedOn ?reportedOn }
+  FILTER(IF(COALESCE(?org = ?org, false), COALESCE(sameTerm(?organisation, ?org), false), true))
+}""",
     "search": """
 SELECT ?text ?entity ?label ?kind (COUNT(DISTINCT ?article) AS ?articles) WHERE {
   { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
@@ -198,11 +209,16 @@ def test_reshaped_queries_answer_as_before_for_every_seed_entity(library, run) -
     cases = [("event-participants", "event", e) for e in events]
     cases += [("names-over-time", "entity", e) for e in named]
     cases += [("search", "text", t) for t in ("osce", "Ministry", "centre", 'x" || "1')]
+    orgs = _values(run, "SELECT ?o WHERE { ?m org:organization ?o }", "o")
+    people = _values(run, "SELECT ?p WHERE { ?m org:member ?p }", "p")
+    cases += [("officials", "org", o) for o in orgs] + [("officials", "person", p) for p in people]
+    cases += [("officials", None, None)]
     answered = 0
     for name, param, value in cases:
         query = library[name]
-        new = run_named(run, query, {param: value}, limit=None).result
-        old = run(BEFORE[name], bind_params(run, query, {param: value}))
+        raw = {param: value} if param else {}
+        new = run_named(run, query, raw, limit=None).result
+        old = run(BEFORE[name], bind_params(run, query, raw))
         assert _sorted(new.rows) == _sorted(old.rows), (name, value)
         answered += bool(new.rows)
     assert answered >= len(cases) // 2
