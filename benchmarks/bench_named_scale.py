@@ -11,13 +11,15 @@ page (its `# page:`). --unpaged also times the whole answer (`--limit all`). --p
 one unpaged run into parameter binding, the engine (pyoxigraph evaluating and yielding
 solutions) and the conversion of the rows to Python. A first run slower than --budget seconds
 is reported alone. --dump writes every whole answer's sorted rows, to compare two versions of
-the library.
+the library. --early times, per query, the whole answer against its first 101 rows with and
+without the query's ORDER BY: does LIMIT let pyoxigraph stop early?
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import time
 from pathlib import Path
@@ -65,6 +67,22 @@ def _profile(store: Any, run: Any, q: Any, raw: dict[str, str]) -> str:
     return f" {bind * 1000:.0f} / {engine * 1000:.0f} / {convert * 1000:.0f} ms |"
 
 
+def _early(store: Any, run: Any, q: Any, raw: dict[str, str], runs: int, budget: float) -> str:
+    """Whole answer / first 101 rows / first 101 rows without ORDER BY (engine only)."""
+    text = bound_text(q.text, bind_params(run, q, raw))
+    unordered = re.sub(r"(?s)\nORDER BY[^\n]*\s*$", "\n", text)
+    kwargs = {"prefixes": PREFIXES, "use_default_graph_as_union": True}
+
+    def rows(t: str) -> int:
+        return sum(1 for _ in store.query(t, **kwargs))
+
+    out = ""
+    for variant in (text, paged_text(text, 100), paged_text(unordered, 100)):
+        med, n = _median(runs, budget, rows, variant)
+        out += f" {_shown(med)} ({n}) |"
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True)
@@ -75,6 +93,7 @@ def main() -> None:
     parser.add_argument("-p", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--unpaged", action="store_true", help="also time the whole answer")
     parser.add_argument("--profile", action="store_true", help="bind / engine / convert split")
+    parser.add_argument("--early", action="store_true", help="does LIMIT stop the engine?")
     parser.add_argument("--dump", type=Path)
     args = parser.parse_args()
     values = dict(DEFAULTS, **dict(p.split("=", 1) for p in args.p))
@@ -88,6 +107,8 @@ def main() -> None:
         head += " unpaged | rows |"
     if args.profile:
         head += " bind / engine / convert |"
+    if args.early:
+        head += " whole | first 101 | first 101, no ORDER BY |"
     print(head + " args |")
     print("|---" * (head.count("|") - 1) + "|---|")
     for q in library.values():
@@ -111,6 +132,8 @@ def main() -> None:
             )
         if args.profile:
             line += _profile(store, run, q, raw)
+        if args.early:
+            line += _early(store, run, q, raw, args.runs, args.budget)
         shown_args = ", ".join(f"{k}={v}" for k, v in raw.items())
         print(f"{line} {shown_args} |", flush=True)
     if args.dump:
