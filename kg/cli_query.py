@@ -71,13 +71,14 @@ def queries_command(queries_dir: Path | None, as_json: bool) -> None:
     table.add_column("name", no_wrap=True)
     table.add_column("question")
     table.add_column("parameters")
+    table.add_column("page", justify="right")
     for q in library.values():
         params = ", ".join(
             f"{p.name}:{p.type}{'' if p.required else '?'}"
             + (f" (e.g. {p.example})" if p.example else "")
             for p in q.params
         )
-        table.add_row(q.name, q.question or q.title, params)
+        table.add_row(q.name, q.question or q.title, params, str(q.page or "all"))
     Console(highlight=False).print(table)
 
 
