@@ -165,7 +165,7 @@ def parse_header(path: Path, text: str, check: bool = True) -> NamedQuery:
         problems.append(f"{path}: {word!r} names the paging option; call the parameter otherwise")
     if _TRAILING_MODIFIER.search(re.sub(r"#[^\n]*", " ", text)):
         problems.append(
-            f"{path}: a named query ends without LIMIT, OFFSET or VALUES: the runner pages it "
+            f"{path}: a named query may not end with LIMIT, OFFSET or VALUES: the runner pages it "
             "(use '# page: N' for a default page)"
         )
     form = _form_of(text)

@@ -222,3 +222,13 @@ def test_reshaped_queries_answer_as_before_for_every_seed_entity(library, run) -
         assert _sorted(new.rows) == _sorted(old.rows), (name, value)
         answered += bool(new.rows)
     assert answered >= len(cases) // 2
+
+
+def test_a_page_tail_does_not_get_past_the_safety_check() -> None:
+    from kg.safety import UnsafeQuery, check_query
+
+    with pytest.raises(UnsafeQuery, match="SERVICE"):
+        check_query("SELECT * WHERE { SERVICE <http://x.invalid/> { ?s ?p ?o } }\nLIMIT 101\n")
+    with pytest.raises(UnsafeQuery, match="read-only"):
+        check_query("DELETE WHERE { ?s ?p ?o }\nLIMIT 5\nOFFSET 10\n")
+    assert check_query("SELECT ?s WHERE { ?s ?p ?o }\nLIMIT 101\nOFFSET 200\n").form == "select"
