@@ -115,12 +115,15 @@ def _open(store_path: Path):
     return open_store(store_path)
 
 
-def _graph(store, projection: str, focus: str | None, depth: int, filters: Filters):
-    """The projection (and ego network when focus is given), plus the snapshot it came from."""
+def _graph(
+    store, projection: str, focus: str | None, depth: int, filters: Filters, evidence: bool = True
+):
+    """The projection (and ego network when focus is given), plus the snapshot it came from;
+    evidence=False leaves out the quotes (see kg.project.read_snapshot)."""
     from kg.project import ego_graph, project, read_snapshot
     from kg.resolve import resolve_entity
 
-    snap = read_snapshot(store)
+    snap = read_snapshot(store, evidence=evidence)
     graph = project(snap, projection, filters)
     focus_id = None
     if focus:
@@ -172,7 +175,8 @@ def analyze(
 
     filters = _filters(year_from, year_to, articles, kinds)
     store = _open(store_path)
-    snap, graph, _focus = _graph(store, projection, focus, depth, filters)
+    # the report shows no quotes: reading them would be over half of the time at scale
+    snap, graph, _focus = _graph(store, projection, focus, depth, filters, evidence=False)
     between = betweenness(graph)
     rows = centrality_rows(graph, between)
     groups = communities(graph)
@@ -335,6 +339,15 @@ def _print_chains(graph: nx.Graph, a: str, b: str, data: list[list[dict[str, Any
     "were left out.",
 )
 @click.option(
+    "--edge-cap",
+    type=click.IntRange(0),
+    default=5000,
+    show_default=True,
+    help="Most links drawn; above it each entity keeps its 3 strongest links (by shared "
+    "events, else articles) and the strongest others fill the rest; the page says how many "
+    "were left out.",
+)
+@click.option(
     "--size-by",
     type=click.Choice(["degree", "betweenness"]),
     default="degree",
@@ -360,15 +373,16 @@ def view(
     focus,
     depth,
     cap,
+    edge_cap,
     size_by,
     output,
 ) -> None:
     """One offline HTML page to explore a projection: search, kind and year filters, evidence."""
     from kg.atomic import write_text
-    from kg.view import render_view_html
+    from kg.view import view_page
 
     _filters(year_from, year_to, articles, kinds)
-    html = render_view_html(
+    html, summary = view_page(
         _open(store_path),
         projection=projection,
         focus=focus,
@@ -378,10 +392,27 @@ def view(
         articles=tuple(articles),
         kinds=tuple(kinds),
         cap=cap,
+        edge_cap=edge_cap,
         size_by=size_by,
     )
     _write(output, lambda: write_text(output, html))
     console.print(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.2f} MB)", markup=False)
+    _print_left_out(summary)
+
+
+def _print_left_out(s: dict[str, Any]) -> None:
+    """Say what the caps left out, as the page does."""
+    drawn = f"drew {s['shown']:,} of {s['total']:,} entities, {s['edges_shown']:,} of "
+    drawn += f"{s['edges_total']:,} links"
+    notes = []
+    if s["left_out"]:
+        notes.append(f"{s['left_out']:,} less central entities left out (--cap {s['cap']})")
+    if s["edges_left_out"]:
+        notes.append(
+            f"{s['edges_left_out']:,} weaker links left out (--edge-cap {s['edge_cap']}; each "
+            f"entity keeps its {s['per_node_edges']} strongest)"
+        )
+    console.print(drawn + ("; " + "; ".join(notes) if notes else ""), markup=False)
 
 
 @click.command()

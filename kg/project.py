@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from kg.vocab import BASE, NS, REGISTRY_GRAPH
+from kg.vocab import BASE, NS, ONTOLOGY_GRAPH, REGISTRY_GRAPH
 
 ID_PREFIX = f"{BASE}id/"
 ARTICLE_PREFIX = f"{BASE}article/"
@@ -85,15 +85,33 @@ SELECT ?e ?date WHERE {
 )
 
 # Every entity-to-entity triple with the graph it sits in (an article's or the registry).
-_LINKS = """
-SELECT DISTINCT ?g ?s ?p ?o WHERE {
-  GRAPH ?g { ?s ?p ?o }
+_LINK_FILTERS = """
   FILTER(isIRI(?o))
   FILTER(STRSTARTS(STR(?s), "https://kg.invalid/id/"))
   FILTER(STRSTARTS(STR(?o), "https://kg.invalid/id/"))
   FILTER(STRSTARTS(STR(?p), "https://kg.invalid/ns#")
          || ?p = <http://www.w3.org/ns/org#subOrganizationOf>)
 }"""
+# The same triples found through the predicate index: only the object properties the ontology
+# graph declares are looked up, instead of filtering every quad of the store (2.2 M at 10,000
+# articles; this halves the read). Stores without the ontology graph fall back to _LINKS.
+_LINKS_BY_PROPERTY = (
+    f"""
+SELECT DISTINCT ?g ?s ?p ?o WHERE {{
+  {{ SELECT DISTINCT ?p WHERE {{
+      GRAPH <{ONTOLOGY_GRAPH}> {{ ?p a <http://www.w3.org/2002/07/owl#ObjectProperty> }} }} }}
+  UNION {{ VALUES ?p {{ <http://www.w3.org/ns/org#subOrganizationOf> }} }}
+  GRAPH ?g {{ ?s ?p ?o }}"""
+    + _LINK_FILTERS
+)
+_HAS_ONTOLOGY = f"""
+ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p a <http://www.w3.org/2002/07/owl#ObjectProperty> }} }}"""
+_LINKS = (
+    """
+SELECT DISTINCT ?g ?s ?p ?o WHERE {
+  GRAPH ?g { ?s ?p ?o }"""
+    + _LINK_FILTERS
+)
 
 _EVIDENCE = (
     _PREFIXES
@@ -215,8 +233,12 @@ def _relation(predicate: str) -> str:
     return predicate.rsplit("#", 1)[-1]
 
 
-def read_snapshot(store: ox.Store) -> Snapshot:
-    """Read entities, articles, facts, quotes, mentions and posts with a handful of SELECTs."""
+def read_snapshot(store: ox.Store, evidence: bool = True) -> Snapshot:
+    """Read entities, articles, facts, quotes, mentions and posts with a handful of SELECTs.
+
+    evidence=False skips the quotes, mentions and posts (facts carry no quotes): centrality,
+    communities and the timeline never show them, and reading them is over half the cost of
+    the read on a large store (the quote of every assertion is a five-pattern join)."""
 
     def rows(query: str) -> Any:
         return store.query(query, use_default_graph_as_union=True)
@@ -241,11 +263,11 @@ def read_snapshot(store: ox.Store) -> Snapshot:
         }
     dates = {_local(r["e"].value, ID_PREFIX): r["date"].value for r in rows(_DATES)}
     quotes: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
-    for r in rows(_EVIDENCE):
+    for r in rows(_EVIDENCE) if evidence else ():
         key = (r["s"].value, r["p"].value, r["o"].value, _local(r["art"].value, ARTICLE_PREFIX))
         quotes[key].add(r["quote"].value)
     facts: set[Fact] = set()
-    for r in store.query(_LINKS):
+    for r in store.query(_LINKS_BY_PROPERTY if store.query(_HAS_ONTOLOGY) else _LINKS):
         graph = r["g"].value
         article = None if graph == REGISTRY_GRAPH else _local(graph, GRAPH_PREFIX)
         s, p, o = r["s"].value, r["p"].value, r["o"].value
@@ -259,6 +281,8 @@ def read_snapshot(store: ox.Store) -> Snapshot:
         articles=articles,
         facts=sorted(facts, key=lambda f: (f.s, f.p, f.o, f.article or "")),
     )
+    if not evidence:
+        return snap
     mentions: dict[str, list[dict[str, str]]] = defaultdict(list)
     for r in rows(_MENTIONS):
         art = _local(r["art"].value, ARTICLE_PREFIX)
