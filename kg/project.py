@@ -85,6 +85,8 @@ SELECT ?e ?date WHERE {
 )
 
 # Every entity-to-entity triple with the graph it sits in (an article's or the registry).
+# No DISTINCT here nor in _EVIDENCE: read_snapshot collects both into sets, and DISTINCT
+# cost a third of the evidence query at 10,000 articles.
 _LINK_FILTERS = """
   FILTER(isIRI(?o))
   FILTER(STRSTARTS(STR(?s), "https://kg.invalid/id/"))
@@ -97,7 +99,7 @@ _LINK_FILTERS = """
 # articles; this halves the read). Stores without the ontology graph fall back to _LINKS.
 _LINKS_BY_PROPERTY = (
     f"""
-SELECT DISTINCT ?g ?s ?p ?o WHERE {{
+SELECT ?g ?s ?p ?o WHERE {{
   {{ SELECT DISTINCT ?p WHERE {{
       GRAPH <{ONTOLOGY_GRAPH}> {{ ?p a <http://www.w3.org/2002/07/owl#ObjectProperty> }} }} }}
   UNION {{ VALUES ?p {{ <http://www.w3.org/ns/org#subOrganizationOf> }} }}
@@ -108,7 +110,7 @@ _HAS_ONTOLOGY = f"""
 ASK {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?p a <http://www.w3.org/2002/07/owl#ObjectProperty> }} }}"""
 _LINKS = (
     """
-SELECT DISTINCT ?g ?s ?p ?o WHERE {
+SELECT ?g ?s ?p ?o WHERE {
   GRAPH ?g { ?s ?p ?o }"""
     + _LINK_FILTERS
 )
@@ -116,7 +118,7 @@ SELECT DISTINCT ?g ?s ?p ?o WHERE {
 _EVIDENCE = (
     _PREFIXES
     + """
-SELECT DISTINCT ?s ?p ?o ?art ?quote WHERE {
+SELECT ?s ?p ?o ?art ?quote WHERE {
   ?a a kg:Assertion ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kg:statedIn ?art ;
      kg:evidence/oa:hasSelector/oa:exact ?quote .
   FILTER(isIRI(?o))

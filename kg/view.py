@@ -57,8 +57,13 @@ KIND_COLOURS = {
 }
 OTHER_COLOUR = "#999999"
 _MAX_LABEL = 48
-MAX_EVIDENCE = 30  # quotes listed per node or edge
-MAX_LIST = 50  # names, posts, events listed per node or edge
+MAX_EVIDENCE = 20  # quotes listed per node
+MAX_LIST = 50  # names, posts, events listed per node
+# Per edge, fewer: a 10,000-article page of 2,000 edges was 21 MB, 17 of them the hub pairs'
+# hundreds of shared events, statements and quotes (all of them are in `kg export`).
+MAX_EDGE_EVIDENCE = 10
+MAX_EDGE_LIST = 10
+MAX_TITLE_EVENTS = 3  # events named in an edge's hover text
 
 
 class ViewError(ValueError):
@@ -96,12 +101,12 @@ def centrality(graph: nx.Graph, measure: str) -> dict[Any, float]:
     raise ViewError(f"cannot size by '{measure}'; choose {' or '.join(SIZE_BY)}")
 
 
-def _head(items: list[str]) -> list[str]:
-    """At most MAX_LIST items and a note of the rest: a hub's hundreds of events would
+def _head(items: list[str], most: int = MAX_LIST) -> list[str]:
+    """At most `most` items and a note of the rest: a hub's hundreds of events would
     otherwise make up most of the page (the full lists are in `kg export`)."""
-    if len(items) <= MAX_LIST:
+    if len(items) <= most:
         return list(items)
-    return [*items[:MAX_LIST], f"… and {len(items) - MAX_LIST} more"]
+    return [*items[:most], f"… and {len(items) - most} more"]
 
 
 def _short(label: str) -> str:
@@ -121,7 +126,13 @@ def _title(attrs: dict[str, Any]) -> str:
 def _edge_title(attrs: dict[str, Any]) -> str:
     lines = [attrs.get("relation", "")]
     if attrs.get("events"):
-        lines.append("Events: " + "; ".join(attrs["events"]))
+        events = attrs["events"]
+        more = len(events) - MAX_TITLE_EVENTS
+        lines.append(
+            ("Events: " if len(events) <= MAX_TITLE_EVENTS else f"{len(events)} events: ")
+            + "; ".join(events[:MAX_TITLE_EVENTS])
+            + (f"; … and {more} more" if more > 0 else "")
+        )
     if attrs.get("years"):
         lines.append("Years: " + ", ".join(str(y) for y in attrs["years"]))
     return "\n".join(x for x in lines if x)
@@ -244,6 +255,7 @@ def build_network(
                 "years": attrs.get("years", []),
                 "date": attrs.get("date", ""),
                 "evidence": quotes.refs(attrs.get("evidence", [])[:MAX_EVIDENCE]),
+                "evidenceMore": max(len(attrs.get("evidence", [])) - MAX_EVIDENCE, 0),
                 "url": url or "",
                 "borderWidth": 4 if node == focus else 1,
             }
@@ -259,10 +271,11 @@ def build_network(
                 "title": _edge_title(data),
                 "width": min(1 + weight, 8),
                 "relation": data.get("relation", ""),
-                "events": _head(data.get("events", [])),
+                "events": _head(data.get("events", []), MAX_EDGE_LIST),
                 "years": data.get("years", []),
-                "relations": _head(data.get("relations", [])),
-                "evidence": quotes.refs(data.get("evidence", [])[:MAX_EVIDENCE]),
+                "relations": _head(data.get("relations", []), MAX_EDGE_LIST),
+                "evidence": quotes.refs(data.get("evidence", [])[:MAX_EDGE_EVIDENCE]),
+                "evidenceMore": max(len(data.get("evidence", [])) - MAX_EDGE_EVIDENCE, 0),
                 **({"arrows": "to"} if graph.is_directed() else {}),
             }
         )
@@ -310,9 +323,13 @@ def render_network(net: Network, summary: dict[str, Any], title: str = "kg graph
         autoescape=True,
         keep_trailing_newline=True,
     )
+    strings: dict[str, int] = {}  # events and statements repeat across a hub's edges: once each
+    nodes = [_with_refs(n, ("events",), strings) for n in nodes]
+    edges = [_with_refs(e, ("events", "relations"), strings) for e in edges]
     data = {
         "nodes": nodes,
         "edges": edges,
+        "strings": list(strings),
         "options": json.loads(options),
         "summary": {k: v for k, v in summary.items() if k not in ("quotes", "articles")},
         "quotes": summary.get("quotes", []),
@@ -330,6 +347,16 @@ def render_network(net: Network, summary: dict[str, Any], title: str = "kg graph
         app_style=Markup(app_style),
         data=Markup(_json_for_script(data)),
     )
+
+
+def _with_refs(
+    item: dict[str, Any], keys: tuple[str, ...], table: dict[str, int]
+) -> dict[str, Any]:
+    """A copy of a node or edge whose lists under `keys` are indexes into the string table."""
+    out = dict(item)
+    for key in keys:
+        out[key] = [table.setdefault(text, len(table)) for text in item.get(key, [])]
+    return out
 
 
 @functools.cache
