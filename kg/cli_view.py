@@ -341,7 +341,7 @@ def _print_chains(graph: nx.Graph, a: str, b: str, data: list[list[dict[str, Any
 @click.option(
     "--edge-cap",
     type=click.IntRange(0),
-    default=5000,
+    default=3000,
     show_default=True,
     help="Most links drawn; above it each entity keeps its 3 strongest links (by shared "
     "events, else articles) and the strongest others fill the rest; the page says how many "

@@ -33,7 +33,7 @@ DEFAULT_CAP = 2000
 # Edges drawn: at 10,000 articles the co-operation graph has 96,000 edges among 1,170
 # organisations and all of them made a 111 MB page. Each node keeps its PER_NODE_EDGES
 # strongest edges, then the heaviest others fill the budget.
-DEFAULT_EDGE_CAP = 5000
+DEFAULT_EDGE_CAP = 3000
 PER_NODE_EDGES = 3
 SIZE_BY = ("degree", "betweenness")
 KIND_COLOURS = {
@@ -62,7 +62,7 @@ MAX_LIST = 50  # names, posts, events listed per node
 # Per edge, fewer: a 10,000-article page of 2,000 edges was 21 MB, 17 of them the hub pairs'
 # hundreds of shared events, statements and quotes (all of them are in `kg export`).
 MAX_EDGE_EVIDENCE = 10
-MAX_EDGE_LIST = 10
+MAX_EDGE_LIST = 5
 MAX_TITLE_EVENTS = 3  # events named in an edge's hover text
 
 
