@@ -341,11 +341,11 @@ def _print_chains(graph: nx.Graph, a: str, b: str, data: list[list[dict[str, Any
 @click.option(
     "--edge-cap",
     type=click.IntRange(0),
-    default=3000,
+    default=2000,
     show_default=True,
-    help="Most links drawn; above it each entity keeps its 3 strongest links (by shared "
-    "events, else articles) and the strongest others fill the rest; the page says how many "
-    "were left out.",
+    help="Most links drawn; above it each entity keeps its strongest links first (up to 3, "
+    "by shared events, else articles), then the strongest others fill the rest; the page "
+    "says how many were left out.",
 )
 @click.option(
     "--size-by",
@@ -409,8 +409,8 @@ def _print_left_out(s: dict[str, Any]) -> None:
         notes.append(f"{s['left_out']:,} less central entities left out (--cap {s['cap']})")
     if s["edges_left_out"]:
         notes.append(
-            f"{s['edges_left_out']:,} weaker links left out (--edge-cap {s['edge_cap']}; each "
-            f"entity keeps its {s['per_node_edges']} strongest)"
+            f"{s['edges_left_out']:,} weaker links left out (--edge-cap {s['edge_cap']}; "
+            f"entities keep their strongest first, up to {s['per_node_edges']} each)"
         )
     console.print(drawn + ("; " + "; ".join(notes) if notes else ""), markup=False)
 

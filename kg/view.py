@@ -12,9 +12,9 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
-import itertools
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -31,9 +31,9 @@ from kg.resolve import resolve_entity
 
 DEFAULT_CAP = 2000
 # Edges drawn: at 10,000 articles the co-operation graph has 96,000 edges among 1,170
-# organisations and all of them made a 111 MB page. Each node keeps its PER_NODE_EDGES
-# strongest edges, then the heaviest others fill the budget.
-DEFAULT_EDGE_CAP = 3000
+# organisations and all of them made a 111 MB page; 2,000 make about 5 MB. Nodes keep their
+# strongest edges first (up to PER_NODE_EDGES each), then the heaviest others fill the budget.
+DEFAULT_EDGE_CAP = 2000
 PER_NODE_EDGES = 3
 SIZE_BY = ("degree", "betweenness")
 KIND_COLOURS = {
@@ -57,13 +57,25 @@ KIND_COLOURS = {
 }
 OTHER_COLOUR = "#999999"
 _MAX_LABEL = 48
-MAX_EVIDENCE = 20  # quotes listed per node
-MAX_LIST = 50  # names, posts, events listed per node
-# Per edge, fewer: a 10,000-article page of 2,000 edges was 21 MB, 17 of them the hub pairs'
-# hundreds of shared events, statements and quotes (all of them are in `kg export`).
-MAX_EDGE_EVIDENCE = 10
-MAX_EDGE_LIST = 5
-MAX_TITLE_EVENTS = 3  # events named in an edge's hover text
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many quotes and list items each node and edge carries into the page."""
+
+    node_evidence: int
+    node_list: int  # names, posts, events
+    edge_evidence: int
+    edge_list: int  # events, statements
+    title_events: int  # events named in an edge's hover text
+
+
+FULL = Limits(node_evidence=30, node_list=50, edge_evidence=30, edge_list=50, title_events=50)
+# Pages drawing more than COMPACT_ABOVE links list less per item: at 10,000 articles, 3,000
+# links between hub organisations carried 19,000 distinct quotes and 23,000 event and statement
+# lines (10 MB). Each list ends with a note of how many more there are; `kg export` has all.
+COMPACT = Limits(node_evidence=5, node_list=20, edge_evidence=3, edge_list=3, title_events=1)
+COMPACT_ABOVE = 1000
 
 
 class ViewError(ValueError):
@@ -101,7 +113,7 @@ def centrality(graph: nx.Graph, measure: str) -> dict[Any, float]:
     raise ViewError(f"cannot size by '{measure}'; choose {' or '.join(SIZE_BY)}")
 
 
-def _head(items: list[str], most: int = MAX_LIST) -> list[str]:
+def _head(items: list[str], most: int) -> list[str]:
     """At most `most` items and a note of the rest: a hub's hundreds of events would
     otherwise make up most of the page (the full lists are in `kg export`)."""
     if len(items) <= most:
@@ -123,14 +135,15 @@ def _title(attrs: dict[str, Any]) -> str:
     return "\n".join(x for x in lines if x)
 
 
-def _edge_title(attrs: dict[str, Any]) -> str:
+def _edge_title(attrs: dict[str, Any], most: int) -> str:
+    """The hover text: the relation, up to `most` events and how many more, the years."""
     lines = [attrs.get("relation", "")]
     if attrs.get("events"):
         events = attrs["events"]
-        more = len(events) - MAX_TITLE_EVENTS
+        more = len(events) - most
         lines.append(
-            ("Events: " if len(events) <= MAX_TITLE_EVENTS else f"{len(events)} events: ")
-            + "; ".join(events[:MAX_TITLE_EVENTS])
+            ("Events: " if len(events) <= most else f"{len(events)} events: ")
+            + "; ".join(events[:most])
             + (f"; … and {more} more" if more > 0 else "")
         )
     if attrs.get("years"):
@@ -175,25 +188,27 @@ def edge_strength(data: dict[str, Any]) -> int:
 def select_edges(graph: nx.Graph, edge_cap: int, per_node: int = PER_NODE_EDGES) -> list[tuple]:
     """At most edge_cap edges (u, v[, key], data) of the graph, sorted by their ends.
 
-    Each node's `per_node` strongest edges come first, so no drawn node loses all its links,
-    then the strongest of the rest; ties go by the ends' ids, so the choice is deterministic."""
+    First every node's strongest edge, then every node's second strongest, and so on up to
+    `per_node`, so that no drawn node loses all its links while there is room; then the
+    strongest of the rest. Ties go by the ends' ids, so the choice is deterministic."""
     edges = list(
         graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)
     )
+    if not graph.is_directed():  # an undirected edge's ends come in insertion order: fix them
+        edges = [(*sorted(e[:2], key=str), *e[2:]) for e in edges]
     if len(edges) <= edge_cap:
         return sorted(edges, key=_edge_ends)
     rank = sorted(
         range(len(edges)), key=lambda i: (-edge_strength(edges[i][-1]), _edge_ends(edges[i]))
     )
-    around: dict[Any, list[int]] = {}
+    tier = dict.fromkeys(range(len(edges)), per_node)  # per_node: not among any end's best
+    seen: dict[Any, int] = {}  # how many of each node's edges were ranked so far
     for i in rank:
-        for end in (edges[i][0], edges[i][1]):
-            around.setdefault(end, []).append(i)
-    first = {i for ids in around.values() for i in ids[:per_node]}
-    chosen = [i for i in rank if i in first][:edge_cap]
-    if len(chosen) < edge_cap:
-        rest = (i for i in rank if i not in first)
-        chosen.extend(itertools.islice(rest, edge_cap - len(chosen)))
+        for end in {edges[i][0], edges[i][1]}:
+            tier[i] = min(tier[i], seen.get(end, 0))
+            seen[end] = seen.get(end, 0) + 1
+    position = {i: n for n, i in enumerate(rank)}
+    chosen = sorted(tier, key=lambda i: (tier[i], position[i]))[:edge_cap]
     return sorted((edges[i] for i in chosen), key=_edge_ends)
 
 
@@ -229,6 +244,7 @@ def build_network(
     drawn.add_nodes_from(order)
     drawn.add_edges_from((e[0], e[1]) for e in edges)
     positions = force_layout(drawn, order)  # laid out by the edges drawn, so clusters show
+    limits = COMPACT if len(edges) > COMPACT_ABOVE else FULL
     top = max((score.get(n, 0.0) for n in order), default=0.0) or 1.0
     net = Network(directed=graph.is_directed(), cdn_resources="in_line")
     quotes = _QuoteTable()
@@ -249,13 +265,13 @@ def build_network(
                 "shape": "dot",
                 "kind": kind,
                 "fullLabel": attrs.get("label", str(node)),
-                "names": _head(attrs.get("names", [])),
-                "posts": _head(attrs.get("posts", [])),
-                "events": _head(attrs.get("events", [])),
+                "names": _head(attrs.get("names", []), limits.node_list),
+                "posts": _head(attrs.get("posts", []), limits.node_list),
+                "events": _head(attrs.get("events", []), limits.node_list),
                 "years": attrs.get("years", []),
                 "date": attrs.get("date", ""),
-                "evidence": quotes.refs(attrs.get("evidence", [])[:MAX_EVIDENCE]),
-                "evidenceMore": max(len(attrs.get("evidence", [])) - MAX_EVIDENCE, 0),
+                "evidence": quotes.refs(attrs.get("evidence", [])[: limits.node_evidence]),
+                "evidenceMore": max(len(attrs.get("evidence", [])) - limits.node_evidence, 0),
                 "url": url or "",
                 "borderWidth": 4 if node == focus else 1,
             }
@@ -268,14 +284,14 @@ def build_network(
                 "id": i,
                 "from": str(u),
                 "to": str(v),
-                "title": _edge_title(data),
+                "title": _edge_title(data, limits.title_events),
                 "width": min(1 + weight, 8),
                 "relation": data.get("relation", ""),
-                "events": _head(data.get("events", []), MAX_EDGE_LIST),
+                "events": _head(data.get("events", []), limits.edge_list),
                 "years": data.get("years", []),
-                "relations": _head(data.get("relations", []), MAX_EDGE_LIST),
-                "evidence": quotes.refs(data.get("evidence", [])[:MAX_EDGE_EVIDENCE]),
-                "evidenceMore": max(len(data.get("evidence", [])) - MAX_EDGE_EVIDENCE, 0),
+                "relations": _head(data.get("relations", []), limits.edge_list),
+                "evidence": quotes.refs(data.get("evidence", [])[: limits.edge_evidence]),
+                "evidenceMore": max(len(data.get("evidence", [])) - limits.edge_evidence, 0),
                 **({"arrows": "to"} if graph.is_directed() else {}),
             }
         )
@@ -290,6 +306,7 @@ def build_network(
         "edges_left_out": graph.number_of_edges() - len(edges),
         "edge_cap": edge_cap,
         "per_node_edges": PER_NODE_EDGES,
+        "compact": limits is COMPACT,
         "size_by": size_by,
         "cap": cap,
         "quotes": quotes.quotes,

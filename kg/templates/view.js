@@ -29,9 +29,12 @@
       s.left_out + " (raise --cap to see them)";
   }
   if (s.edges_left_out > 0) {
-    msg += "; " + s.edges_shown + " of " + s.edges_total + " links drawn: each entity's " +
-      s.per_node_edges + " strongest, then the strongest others; left out " +
+    msg += "; " + s.edges_shown + " of " + s.edges_total + " links drawn (each entity's " +
+      "strongest first, up to " + s.per_node_edges + ", then the strongest others), left out " +
       s.edges_left_out + " (raise --edge-cap to see more)";
+  }
+  if (s.compact) {
+    msg += "; lists and quotes shortened on this large page (kg export has them all)";
   }
   if (s.focus) msg += "; around " + (byId[s.focus] ? byId[s.focus].fullLabel : s.focus);
   document.getElementById("kg-summary").textContent = msg;
