@@ -151,6 +151,15 @@ def _id(iri: str) -> str:
 @projection_options
 @click.option("--top", type=click.IntRange(1), default=15, show_default=True, help="Rows shown.")
 @click.option(
+    "--events",
+    "max_events",
+    type=click.IntRange(0),
+    default=200,
+    show_default=True,
+    help="Timeline rows printed as text (the first ones in date order); --format json "
+    "lists every event.",
+)
+@click.option(
     "--matrix",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the co-participation matrix (organisations x organisations) as CSV here.",
@@ -160,7 +169,18 @@ def _id(iri: str) -> str:
 )
 @_errors
 def analyze(
-    store_path, year_from, year_to, articles, kinds, projection, focus, depth, top, matrix, fmt
+    store_path,
+    year_from,
+    year_to,
+    articles,
+    kinds,
+    projection,
+    focus,
+    depth,
+    top,
+    max_events,
+    matrix,
+    fmt,
 ) -> None:
     """Brokers (betweenness), hubs (degree), communities and the timeline of events."""
     from kg.analyze import (
@@ -198,10 +218,12 @@ def analyze(
         }
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    _print_report(graph, projection, rows[:top], groups, events, between.sampled_k, label)
+    _print_report(
+        graph, projection, rows[:top], groups, events, max_events, between.sampled_k, label
+    )
 
 
-def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> None:
+def _print_report(graph, projection, rows, groups, events, max_events, sampled_k, label) -> None:
     out.print(
         f"{projection}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
         markup=False,
@@ -230,6 +252,10 @@ def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> 
     for i, group in enumerate(groups, 1):
         table.add_row(str(i), Text("; ".join(label(n) for n in group)))
     out.print(table)
+    # rich lays out a table cell by cell: 11,000 events at 10,000 articles took half the run
+    cut = len(events) - max_events
+    if cut > 0:
+        events = events[:max_events]
     table = Table(title="Timeline of events")
     for col in ("date", "event", "held in", "organised/hosted", "took part"):
         table.add_column(col)
@@ -238,6 +264,11 @@ def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> 
         cells = (e["label"], *("; ".join(e[k]) for k in ("held_in", "organised", "participants")))
         table.add_row(when or "undated", *(Text(c) for c in cells))
     out.print(table)
+    if cut > 0:
+        out.print(
+            f"… and {cut} later events (--events to print more; --format json lists all)",
+            markup=False,
+        )
 
 
 @click.command()

@@ -462,10 +462,15 @@ def cooperation_graph(snap: Snapshot, filters: Filters = NO_FILTERS) -> nx.Graph
             pairs[(a, b)][activity] = agents[a] + agents[b]
     for node in list(graph.nodes):
         graph.nodes[node].update(_node_attrs(snap, node))
+    # a hub's fact sits on every edge of that activity: its year and statement are made once
+    used = {id(f): f for agents in involved.values() for fs in agents.values() for f in fs}
+    year_of = {k: snap.fact_year(f) for k, f in used.items()}
+    label = snap.labels.get
+    statement_of = {k: f"{label(f.s, f.s)} {f.p} {label(f.o, f.o)}" for k, f in used.items()}
     for (a, b), shared in sorted(pairs.items()):
         acts = sorted(shared, key=lambda x: (snap.dates.get(x, ""), x))
         facts = [f for act in acts for f in shared[act]]
-        years = sorted({y for f in facts if (y := snap.fact_year(f)) is not None})
+        years = sorted({y for f in facts if (y := year_of[id(f)]) is not None})
         graph.add_edge(
             a,
             b,
@@ -473,9 +478,7 @@ def cooperation_graph(snap: Snapshot, filters: Filters = NO_FILTERS) -> nx.Graph
             weight=len(acts),
             events=[snap.labels.get(x, x) for x in acts],
             event_ids=acts,
-            relations=sorted(
-                {f"{snap.labels.get(f.s, f.s)} {f.p} {snap.labels.get(f.o, f.o)}" for f in facts}
-            ),
+            relations=sorted({statement_of[id(f)] for f in facts}),
             years=years,
             articles=sorted({f.article for f in facts if f.article}),
             evidence=_unique_evidence(snap, facts),

@@ -143,6 +143,18 @@ def test_cli_analyze_text(seed_build):
     assert "osce-pob" in result.stdout  # the top broker, by id (labels wrap)
 
 
+def test_cli_analyze_prints_the_first_events_and_says_how_many_more(seed_build):
+    store = str(seed_build / "store")
+    report = CliRunner().invoke(main, ["analyze", "--store", store, "--format", "json"])
+    events = json.loads(report.stdout)["timeline"]
+    assert len(events) > 2
+    result = CliRunner().invoke(main, ["analyze", "--store", store, "--events", "2"])
+    assert result.exit_code == 0, result.output
+    assert f"… and {len(events) - 2} later events (--events" in result.stdout
+    full = CliRunner().invoke(main, ["analyze", "--store", store])
+    assert "later events" not in full.stdout  # the seeds' timeline fits the default
+
+
 def test_cli_path_prints_evidence_of_every_hop(seed_build):
     store = str(seed_build / "store")
     args = ["path", "Kazakhstan’s Interior Ministry", "Kyrgyz State Migration Service"]
