@@ -251,6 +251,14 @@ def _check_page(browser, path: Path, data: dict, name: str) -> None:
         page.keyboard.press("Enter")
         assert page.evaluate("kgNetwork.getSelectedNodes()") == ["unodc"]
         assert "United Nations Office on Drugs and Crime" in page.inner_text("#kg-details")
+        # clicking a link lists its shared events and statements as text
+        edge = data["edges"][0]
+        assert edge["events"] and edge["relations"]
+        page.evaluate(f"kgNetwork.emit('click', {{nodes: [], edges: [{edge['id']}]}})")
+        details = page.inner_text("#kg-details")
+        assert "Events" in details and "Statements" in details
+        for ref in edge["events"] + edge["relations"]:
+            assert data["strings"][ref] in details
     page.wait_for_timeout(200)
     assert problems == []
     assert requested == [path.as_uri()]
