@@ -26,7 +26,7 @@ from pyvis.network import Network
 
 from kg.analyze import betweenness
 from kg.layout import force_layout
-from kg.project import Filters, ego_graph, project, read_snapshot
+from kg.project import ACTIVITY_RELATIONS, Filters, ego_graph, project, read_snapshot
 from kg.resolve import resolve_entity
 
 DEFAULT_CAP = 2000
@@ -421,7 +421,9 @@ def view_page(
     narrows it to an ego network of `depth` hops. `entity_url(iri)` gives a link for the detail
     panel."""
     filters = Filters(year_from, year_to, frozenset(articles), frozenset(kinds))
-    graph = project(read_snapshot(store), projection, filters)
+    # the co-operation graph is made of activity facts only: read no others
+    only = frozenset(ACTIVITY_RELATIONS) if projection == "cooperation" else None
+    graph = project(read_snapshot(store, relations=only), projection, filters)
     focus_id = None
     if focus:
         iri = resolve_entity(store, focus)

@@ -191,3 +191,18 @@ def test_snapshot_without_evidence_has_the_facts_but_no_quotes(small):
     assert all(f.quotes == () for f in bare.facts) and any(f.quotes for f in small.facts)
     assert bare.mentions == {} and bare.posts == {}
     assert cooperation_graph(bare).edges == cooperation_graph(small).edges
+
+
+def test_snapshot_of_activity_relations_gives_the_same_cooperation_graph(seed_store, seeds):
+    # `kg view` reads only the relations the co-operation graph is made of
+    from kg.project import ACTIVITY_RELATIONS
+
+    some = read_snapshot(seed_store, relations=frozenset(ACTIVITY_RELATIONS))
+    assert {f.p for f in some.facts} <= set(ACTIVITY_RELATIONS) < {f.p for f in seeds.facts}
+    for filters in (Filters(), Filters(year_from=2015)):
+        full, part = cooperation_graph(seeds, filters), cooperation_graph(some, filters)
+        assert list(part.nodes(data=True)) == list(full.nodes(data=True))
+        assert list(part.edges(data=True)) == list(full.edges(data=True))
+    assert full.number_of_edges() > 0
+    with pytest.raises(ProjectionError, match="some relations only"):
+        entities_graph(some)
