@@ -18,11 +18,13 @@ from kg.atomic import write_bytes
 from kg.cli_options import STORE_OPTION
 from kg.cli_remote import make_auth, remote_options
 from kg.queries import (
+    ALL,
     DEFAULT_LIMIT,
     QUERIES_DIR,
     QueryError,
     get_query,
     load_library,
+    parse_limit,
     run_named,
     store_runner,
 )
@@ -69,13 +71,14 @@ def queries_command(queries_dir: Path | None, as_json: bool) -> None:
     table.add_column("name", no_wrap=True)
     table.add_column("question")
     table.add_column("parameters")
+    table.add_column("page", justify="right")
     for q in library.values():
         params = ", ".join(
             f"{p.name}:{p.type}{'' if p.required else '?'}"
             + (f" (e.g. {p.example})" if p.example else "")
             for p in q.params
         )
-        table.add_row(q.name, q.question or q.title, params)
+        table.add_row(q.name, q.question or q.title, params, str(q.page or "all"))
     Console(highlight=False).print(table)
 
 
@@ -94,6 +97,21 @@ def _write(data: bytes, output: str) -> None:
         write_bytes(target, data)
     except OSError as e:
         _fail([f"cannot write {output}: {e.strerror}"])
+
+
+class LimitType(click.ParamType):
+    """A page size: a positive whole number, or ``all``."""
+
+    name = "N|all"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int | str:
+        if isinstance(value, int) or value == ALL:
+            return value
+        try:
+            size = parse_limit(str(value))
+        except QueryError as e:
+            self.fail(str(e), param, ctx)
+        return ALL if size is None else size
 
 
 def _within(timeout: float, work: Callable[[], Result]) -> Result:
@@ -176,10 +194,16 @@ def _table(result: Result) -> bytes:
 @click.option("-o", "--output", default="-", show_default=True, help="Output file, - for stdout.")
 @click.option(
     "--limit",
-    type=click.IntRange(min=1),
-    default=DEFAULT_LIMIT,
-    show_default=True,
-    help="Most rows to return; a cut answer is reported on stderr.",
+    type=LimitType(),
+    default=None,
+    help="Rows per page, or 'all' for the whole answer (default: the query's page, see "
+    f"`kg queries`; {DEFAULT_LIMIT:,} for ad-hoc SPARQL). More rows are reported on stderr.",
+)
+@click.option(
+    "--offset",
+    type=click.IntRange(min=0),
+    default=0,
+    help="Rows of a named query's answer to skip (the next page starts at offset + limit).",
 )
 @click.option(
     "--timeout",
@@ -202,7 +226,8 @@ def query_command(
     sparql: str | None,
     fmt: str,
     output: str,
-    limit: int,
+    limit: int | str | None,
+    offset: int,
     timeout: float,
     store_path: Path,
     queries_dir: Path | None,
@@ -219,6 +244,8 @@ def query_command(
     Examples:
       kg query countries-at-event -p event almaty-workshop-2011
       kg query officials -p org "OSCE Centre in Bishkek" --format csv -o posts.csv
+      kg query officials --limit 50 --offset 100      # rows 101-150
+      kg query officials --limit all -f csv -o all.csv  # the whole answer
       kg query --sparql 'SELECT ?e ?l WHERE { ?e a kg:Event ; rdfs:label ?l }'
     """
     from kg.queries import execute
@@ -229,6 +256,15 @@ def query_command(
         _fail(["give exactly one of: a query NAME, --file FILE or --sparql TEXT"])
     if params and not name:
         _fail(["-p/--param only applies to a named query"])
+    if offset and not name:
+        _fail(["--offset only applies to a named query; write OFFSET in your SPARQL"])
+    # A named query is paged in its text (LIMIT/OFFSET), so its runner needs no cap of its own.
+    if name:
+        page: int | str | None = "default" if limit is None else (None if limit == ALL else limit)
+        cap = None
+    else:
+        page = None
+        cap = None if limit == ALL else (limit or DEFAULT_LIMIT)
     library = _library(queries_dir, check=False) if name else {}
     store = None
     if endpoint:
@@ -241,7 +277,7 @@ def query_command(
             )
         except RemoteError as e:
             _fail([str(e)])
-        run = remote_runner(remote_ep, timeout=timeout, limit=limit)
+        run = remote_runner(remote_ep, timeout=timeout, limit=cap)
     else:
         try:
             store = open_store(store_path)
@@ -249,7 +285,7 @@ def query_command(
             _fail([str(e)])
         except OSError as e:
             _fail([f"cannot open the store at {store_path}: {e}"])
-        run = store_runner(store, limit=limit)
+        run = store_runner(store, limit=cap)
     raw: dict[str, str] = {}
     for key, value in params:
         if key in raw:
@@ -264,10 +300,10 @@ def query_command(
 
     def answer() -> Result:
         if name:
-            return run_named(run, get_query(library, name), raw).result
+            return run_named(run, get_query(library, name), raw, limit=page, offset=offset).result
         if store is None:
             return run(text, None)
-        return execute(store, text, limit=limit)
+        return execute(store, text, limit=cap)
 
     # A remote query is bounded by its own HTTP timeout, and its error says so; the local
     # deadline is then only a backstop.
@@ -280,8 +316,15 @@ def query_command(
         except ValueError as e:
             _fail([str(e)])
     _write(data, output)
-    if result.truncated:
-        err.print(f"warning: the answer was cut at {limit} rows (--limit)", markup=False)
+    if result.truncated and name:
+        first, last = result.offset + 1, result.offset + len(result.rows)
+        err.print(
+            f"more rows follow: this page is rows {first}-{last}; --offset {last} for the next "
+            "page, --limit all for the whole answer",
+            markup=False,
+        )
+    elif result.truncated:
+        err.print(f"warning: the answer was cut at {cap} rows (--limit)", markup=False)
 
 
 @click.command("serve")

@@ -34,6 +34,28 @@ _ERRORS = {
 }
 
 
+def _paging(q: NamedQuery) -> list[dict[str, Any]]:
+    """The page parameters every named query takes (kg.queries.run_named)."""
+    default = f"default {q.page}" if q.page else "default: the whole answer"
+    return [
+        {
+            "name": "limit",
+            "in": "query",
+            "required": False,
+            "description": f"rows in the page, or 'all' (up to the server's row cap; {default}); "
+            "a page with more rows after it has truncated: true (X-KG-Truncated)",
+            "schema": {"oneOf": [{"type": "integer", "minimum": 1}, {"const": "all"}]},
+        },
+        {
+            "name": "offset",
+            "in": "query",
+            "required": False,
+            "description": "rows to skip: the next page starts at offset + the rows returned",
+            "schema": {"type": "integer", "minimum": 0, "default": 0},
+        },
+    ]
+
+
 def _query_path(q: NamedQuery) -> dict[str, Any]:
     return {
         "get": {
@@ -53,7 +75,8 @@ def _query_path(q: NamedQuery) -> dict[str, Any]:
                     **({"example": p.example} if p.example is not None else {}),
                 }
                 for p in q.params
-            ],
+            ]
+            + _paging(q),
             "responses": {
                 "200": {"description": "SPARQL results (content negotiated)", "content": _RESULTS},
                 **_ERRORS,

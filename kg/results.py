@@ -43,17 +43,21 @@ class Result:
     boolean: bool | None = None
     ntriples: str = ""
     triples: int = 0
-    truncated: bool = False
+    truncated: bool = False  # more rows follow: the row cap or the end of a page
     limit: int | None = None
+    offset: int = 0  # rows skipped before this page
 
     def to_json(self) -> dict[str, Any]:
-        """SPARQL 1.1 JSON results; a truncated answer says so in an extra top-level key."""
+        """SPARQL 1.1 JSON results; a truncated answer (more rows follow) says so in extra
+        top-level keys, with the page's limit and, for a later page, its offset."""
         if self.kind == "ask":
             return {"head": {}, "boolean": bool(self.boolean)}
         out: dict[str, Any] = {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
         if self.truncated:
             out["truncated"] = True
             out["limit"] = self.limit
+        if self.offset:
+            out["offset"] = self.offset
         return out
 
 
@@ -65,12 +69,15 @@ def result_from_json(data: dict[str, Any], limit: int | None = None) -> Result:
     truncated = bool(data.get("truncated"))
     if limit is not None and len(rows) > limit:
         rows, truncated = rows[:limit], True
+    elif truncated and limit is None:
+        limit = data.get("limit")
     return Result(
         kind="select",
         variables=list(data.get("head", {}).get("vars", [])),
         rows=rows,
         truncated=truncated,
         limit=limit if truncated else None,
+        offset=int(data.get("offset") or 0),
     )
 
 
@@ -191,7 +198,8 @@ def serialize(result: Result, fmt: str) -> bytes:
         raise ValueError(f"results cannot be written as {fmt}; use {', '.join(RESULT_FORMATS)}")
     if fmt == "json":
         return json.dumps(result.to_json(), ensure_ascii=False, sort_keys=False).encode()
-    data = json.dumps(Result(**{**result.__dict__, "truncated": False}).to_json()).encode()
+    plain = Result(**{**result.__dict__, "truncated": False, "offset": 0})
+    data = json.dumps(plain.to_json()).encode()
     parsed = ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
     return parsed.serialize(format=RESULT_FORMATS[fmt][1]) or b""
 

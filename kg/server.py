@@ -27,7 +27,18 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg.pool import QueryFailed, QueryPool, QueryTimeout, WorkerLost
-from kg.queries import DEFAULT_LIMIT, NamedQuery, QueryError, get_query, run_named
+from kg.queries import (
+    DEFAULT_LIMIT,
+    PAGE_WORDS,
+    NamedQuery,
+    QueryError,
+    bound_text,
+    get_query,
+    page_size,
+    parse_limit,
+    parse_offset,
+    run_named,
+)
 from kg.remote import Endpoint, redact
 from kg.remote_pool import RemotePool
 from kg.results import GRAPH_FORMATS, RESULT_FORMATS, Result, serialize
@@ -105,7 +116,8 @@ class Service:
         """Check then run one query in the pool (blocking; call from a worker thread)."""
         assert self.pool is not None, "service not started"
         check_query(text)
-        return self.pool.run(text, substitutions, limit=self.settings.limit, **kw)
+        bound = bound_text(text, substitutions)
+        return self.pool.run(bound, None, limit=self.settings.limit, **kw)
 
     def runner(self) -> Callable[[str, dict[str, Any] | None], Result]:
         return lambda text, subs=None: self.run(text, subs)
@@ -153,7 +165,9 @@ def result_response(result: Result, accept: str, limit: int) -> Response:
     headers = {"Vary": "Accept"}
     if result.truncated:
         headers["X-KG-Truncated"] = "true"
-        headers["X-KG-Limit"] = str(limit)
+        headers["X-KG-Limit"] = str(result.limit or limit)
+    if result.offset:
+        headers["X-KG-Offset"] = str(result.offset)
     return Response(serialize(result, fmt), media_type=_media(fmt, result.kind), headers=headers)
 
 
@@ -253,19 +267,34 @@ async def list_queries(request: Request) -> Response:
     )
 
 
+def page_of(query: NamedQuery, paging: Mapping[str, str], cap: int) -> tuple[int, int]:
+    """The (size, offset) of the page a request asks for: ``limit`` (rows, or ``all``: up to
+    the server's cap) and ``offset``; without ``limit``, the query's ``# page:``."""
+    try:
+        wanted = parse_limit(paging["limit"]) if "limit" in paging else page_size(query)
+        offset = parse_offset(paging.get("offset", "0"))
+    except QueryError as err:
+        raise ApiError(400, str(err)) from None
+    return min(cap, wanted if wanted is not None else cap), offset
+
+
 async def named_query(request: Request) -> Response:
-    """Run one named query with parameters from the query string."""
+    """Run one page of a named query with parameters from the query string."""
     service = _service(request)
     try:
         query = get_query(service.library, request.path_params["name"])
     except QueryError as err:
         raise ApiError(404, str(err)) from None
     raw: dict[str, str] = {}
+    paging: dict[str, str] = {}
     for key, value in _form(request.scope.get("query_string", b"")):
-        if key in raw:
+        if key in raw or key in paging:
             raise ApiError(400, f"parameter {key!r} given twice")
-        raw[key] = value
-    answer = await run_in_threadpool(run_named, service.runner(), query, raw)
+        (paging if key in PAGE_WORDS else raw)[key] = value
+    size, offset = page_of(query, paging, service.settings.limit)
+    answer = await run_in_threadpool(
+        lambda: run_named(service.runner(), query, raw, limit=size, offset=offset)
+    )
     return result_response(answer.result, request.headers.get("accept", ""), service.settings.limit)
 
 
@@ -407,7 +436,7 @@ def create_app(
                 allow_credentials=False,
                 allow_methods=["GET", "POST"],
                 allow_headers=["Accept", "Content-Type"],
-                expose_headers=["X-KG-Truncated", "X-KG-Limit"],
+                expose_headers=["X-KG-Truncated", "X-KG-Limit", "X-KG-Offset"],
                 max_age=600,
             ),
         ],

@@ -94,6 +94,35 @@ def test_query_page_runs_named_and_adhoc_queries(browser, base, tmp_path: Path) 
     w.clean()
 
 
+def test_query_page_turns_pages_and_downloads_the_whole_answer(
+    browser, base, tmp_path: Path
+) -> None:
+    w = Watched(browser, base)
+    page = w.page
+    page.goto(base + "/")
+    page.wait_for_selector("body[data-ready]", state="attached")
+    page.select_option("#named", "single-source-facts")
+    page.fill("#params input[name=entity]", "")
+    page.click("#run-named")
+    expect(page.locator("#status")).to_contain_text("rows 1–100 — more rows follow")
+    first = page.locator("#results tbody tr").first.text_content()
+    assert page.locator("#results tbody tr").count() == 100 and page.is_hidden("#prev-page")
+    page.click("#next-page")
+    expect(page.locator("#status")).to_contain_text("rows 101–")
+    expect(page.locator("#status")).to_contain_text("the last page")
+    rest = page.locator("#results tbody tr").count()
+    assert 0 < rest < 100 and page.is_hidden("#next-page")
+    page.click("#prev-page")
+    expect(page.locator("#status")).to_contain_text("rows 1–100")
+    assert page.locator("#results tbody tr").first.text_content() == first
+    with page.expect_download() as info:
+        page.click("#dl-csv")
+    saved = tmp_path / "all.csv"
+    info.value.save_as(saved)
+    assert len(saved.read_text().splitlines()) == 1 + 100 + rest
+    w.clean()
+
+
 def test_entity_page_renders_offline(browser, base) -> None:
     w = Watched(browser, base)
     w.page.goto(base + "/entity/osce-pob")

@@ -752,3 +752,18 @@ def test_serve_backend_answers_like_the_embedded_server(
         page = httpx.get(far + "/entity/osce-pob", headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200
         assert "OSCE" in page.text
+
+
+def test_a_remote_page_is_the_embedded_page(pushed_seed: Endpoint, seed_store: ox.Store) -> None:
+    """Paging travels in the query text (LIMIT/OFFSET), so a remote store pages the same way."""
+    from kg.queries import load_library, run_named, store_runner
+
+    query = load_library()["single-source-facts"]
+    local = store_runner(seed_store, limit=None)
+    far = remote.remote_runner(pushed_seed, timeout=10, limit=None)
+    for offset in (0, 50, 100):
+        embedded = run_named(local, query, {}, limit=50, offset=offset).result
+        remote_page = run_named(far, query, {}, limit=50, offset=offset).result
+        assert remote_page.rows == embedded.rows and embedded.rows, offset
+        assert (remote_page.truncated, remote_page.offset) == (embedded.truncated, offset)
+    assert embedded.truncated is False  # 140 rows: the third page is the last

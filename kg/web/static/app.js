@@ -6,7 +6,7 @@ const ENTITY = "https://kg.invalid/id/";
 const RESULTS_JSON = "application/sparql-results+json";
 const $ = (id) => document.getElementById(id);
 let library = [];
-let last = null; // the last request: {url, body}
+let last = null; // the last request: {url, body}; for a named query also {named, offset}
 
 function setStatus(text) {
   $("status").textContent = text;
@@ -22,6 +22,8 @@ function clearResults() {
   $("results").tHead.replaceChildren();
   $("results").tBodies[0].replaceChildren();
   $("graph").hidden = true;
+  $("next-page").hidden = true;
+  $("prev-page").hidden = true;
   showError("");
 }
 
@@ -41,7 +43,7 @@ function cellFor(term) {
   return td;
 }
 
-function renderResults(data, truncated) {
+function renderResults(data, truncated, offset) {
   clearResults();
   const table = $("results");
   if (typeof data.boolean === "boolean") {
@@ -63,17 +65,25 @@ function renderResults(data, truncated) {
     body.appendChild(tr);
   }
   const n = data.results.bindings.length;
-  setStatus(n + (n === 1 ? " row" : " rows") + (truncated ? " — cut at the row limit" : ""));
+  if (last.named && (truncated || offset)) {
+    const more = truncated ? " — more rows follow" : " — the last page";
+    setStatus("rows " + (offset + 1) + "–" + (offset + n) + more);
+  } else {
+    setStatus(n + (n === 1 ? " row" : " rows") + (truncated ? " — cut at the row limit" : ""));
+  }
+  $("next-page").hidden = !(last.named && truncated);
+  $("prev-page").hidden = !(last.named && offset > 0);
+  if (last.named) last.pageRows = n;
 }
 
-function request(accept) {
+function request(accept, url) {
   const init = { headers: { Accept: accept } };
   if (last.body !== undefined) {
     init.method = "POST";
     init.headers["Content-Type"] = "application/x-www-form-urlencoded";
     init.body = last.body;
   }
-  return fetch(last.url, init);
+  return fetch(url || last.url, init);
 }
 
 async function execute() {
@@ -95,7 +105,8 @@ async function execute() {
     return;
   }
   if (type.startsWith(RESULTS_JSON)) {
-    renderResults(await response.json(), response.headers.get("X-KG-Truncated") === "true");
+    const data = await response.json();
+    renderResults(data, data.truncated === true, data.offset || 0);
     for (const b of ["dl-csv", "dl-json"]) $(b).disabled = false;
   } else {
     const pre = $("graph");
@@ -107,7 +118,9 @@ async function execute() {
 
 async function download(accept, filename) {
   if (!last) return;
-  const response = await request(accept);
+  // a named query's download is the whole answer (up to the server's cap), not the page shown
+  const whole = last.named ? last.named + "&limit=all" : undefined;
+  const response = await request(accept, whole);
   if (!response.ok) {
     showError(await response.text());
     return;
@@ -152,7 +165,16 @@ function runNamed() {
   for (const input of $("params").querySelectorAll("input")) {
     if (input.value.trim()) params.append(input.name, input.value.trim());
   }
-  last = { url: "/queries/" + encodeURIComponent(q.name) + "?" + params.toString() };
+  const named = "/queries/" + encodeURIComponent(q.name) + "?" + params.toString();
+  last = { url: named, named: named, offset: 0, size: q.page };
+  execute();
+}
+
+function turnPage(step) {
+  if (!last || !last.named) return;
+  const size = last.size || last.pageRows;
+  last.offset = Math.max(0, last.offset + (step > 0 ? last.pageRows : -size));
+  last.url = last.named + "&offset=" + last.offset + "&limit=" + size;
   execute();
 }
 
@@ -169,6 +191,8 @@ async function init() {
     if (q) $("editor").value = q.sparql;
   });
   $("named").addEventListener("change", showParams);
+  $("next-page").addEventListener("click", () => turnPage(1));
+  $("prev-page").addEventListener("click", () => turnPage(-1));
   $("dl-csv").addEventListener("click", () => download("text/csv", "results.csv"));
   $("dl-json").addEventListener("click", () => download(RESULTS_JSON, "results.json"));
   const response = await fetch("/queries");

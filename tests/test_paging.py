@@ -1,0 +1,234 @@
+"""Paged named queries (`kg query --limit/--offset`, `/queries/{name}?limit=&offset=`) and the
+reshaped queries that must answer as their plain formulation did."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+from _kgserver import live_server
+from click.testing import CliRunner
+
+from kg.cli import main
+from kg.queries import QueryError, bind_params, load_library, run_named, store_runner
+
+LISTING = "single-source-facts"  # 140 rows on the seeds, # page: 100
+
+
+@pytest.fixture(scope="module")
+def library():
+    return load_library()
+
+
+@pytest.fixture(scope="module")
+def run(seed_store):
+    return store_runner(seed_store, limit=None)
+
+
+@pytest.fixture(scope="module")
+def whole(library, run):
+    answer = run_named(run, library[LISTING], {}, limit=None).result
+    assert len(answer.rows) > 120 and not answer.truncated
+    return answer.rows
+
+
+def test_a_page_has_the_first_rows_and_says_more_follow(library, run, whole) -> None:
+    page = run_named(run, library[LISTING], {}, limit=50).result
+    assert page.rows == whole[:50]
+    assert page.truncated and page.limit == 50 and page.offset == 0
+    assert json.loads(json.dumps(page.to_json()))["truncated"] is True
+
+
+def test_offset_continues_where_the_page_ended(library, run, whole) -> None:
+    pages, offset = [], 0
+    while True:
+        page = run_named(run, library[LISTING], {}, limit=50, offset=offset).result
+        pages.extend(page.rows)
+        offset += len(page.rows)
+        if not page.truncated:
+            break
+    assert pages == whole and offset == len(whole)
+    last = run_named(run, library[LISTING], {}, limit=50, offset=100).result
+    assert last.rows == whole[100:] and not last.truncated and last.offset == 100
+    assert last.to_json()["offset"] == 100 and "truncated" not in last.to_json()
+
+
+def test_the_default_call_is_the_querys_page(library, run, whole) -> None:
+    assert library[LISTING].page == 100
+    page = run_named(run, library[LISTING], {}).result
+    assert page.rows == whole[:100] and page.truncated
+    small = run_named(run, library["countries-at-event"], {"event": "almaty-workshop-2011"})
+    assert library["countries-at-event"].page is None
+    assert len(small.result.rows) == 12 and not small.result.truncated
+
+
+def test_an_exact_page_is_not_flagged(library, run, whole) -> None:
+    page = run_named(run, library[LISTING], {}, limit=len(whole)).result
+    assert page.rows == whole and not page.truncated
+
+
+def test_cli_pages_and_exports_everything(seed_build: Path, whole) -> None:
+    store = ["--store", str(seed_build / "store")]
+    args = ["query", LISTING, "-f", "json", *store]
+    page = CliRunner().invoke(main, [*args, "--limit", "50", "--offset", "50"])
+    assert page.exit_code == 0, page.output
+    data = json.loads(page.stdout)
+    assert data["results"]["bindings"] == whole[50:100]
+    assert data["truncated"] is True and data["offset"] == 50
+    assert "rows 51-100" in page.stderr and "--offset 100" in page.stderr
+    default = CliRunner().invoke(main, ["query", LISTING, "-f", "csv", *store])
+    assert len(default.stdout.splitlines()) == 1 + 100 and "--limit all" in default.stderr
+    everything = CliRunner().invoke(main, ["query", LISTING, "-f", "csv", "--limit", "all", *store])
+    assert len(everything.stdout.splitlines()) == 1 + len(whole)
+    assert "more rows" not in everything.stderr
+
+
+@pytest.mark.parametrize(
+    "extra,needle",
+    [
+        (["--limit", "0"], "limit must be a whole number"),
+        (["--limit", "many"], "limit must be a whole number"),
+        (["--offset", "-3"], "--offset"),
+    ],
+)
+def test_cli_bad_page_is_one_message(seed_build: Path, extra, needle) -> None:
+    out = CliRunner().invoke(main, ["query", LISTING, *extra, "--store", str(seed_build / "store")])
+    assert out.exit_code != 0 and needle in out.output and "Traceback" not in out.output
+
+
+def test_cli_offset_needs_a_named_query(seed_build: Path) -> None:
+    out = CliRunner().invoke(
+        main, ["query", "--sparql", "ASK {}", "--offset", "5", "--store", str(seed_build / "store")]
+    )
+    assert out.exit_code == 1 and "--offset only applies to a named query" in out.output
+
+
+def test_http_pages_with_the_same_flags(seed_build: Path, whole) -> None:
+    with live_server(seed_build / "store", limit=120) as base:
+        client = httpx.Client(base_url=base, timeout=30)
+        first = client.get(f"/queries/{LISTING}")
+        assert first.status_code == 200
+        assert first.headers["X-KG-Truncated"] == "true" and first.headers["X-KG-Limit"] == "100"
+        assert first.json()["results"]["bindings"] == whole[:100]
+        nxt = client.get(f"/queries/{LISTING}", params={"limit": "100", "offset": "100"})
+        assert nxt.json()["results"]["bindings"] == whole[100:]
+        assert "X-KG-Truncated" not in nxt.headers and nxt.headers["X-KG-Offset"] == "100"
+        # 'all' is the whole answer up to the server's row cap (120 here), flagged as cut
+        capped = client.get(
+            f"/queries/{LISTING}", params={"limit": "all"}, headers={"Accept": "text/csv"}
+        )
+        assert len(capped.text.splitlines()) == 1 + 120 and capped.headers["X-KG-Limit"] == "120"
+        bad = client.get(f"/queries/{LISTING}", params={"limit": "lots"})
+        assert bad.status_code == 400 and "limit must be" in bad.text
+        spec = client.get("/openapi.json").json()
+        names = [p["name"] for p in spec["paths"][f"/queries/{LISTING}"]["get"]["parameters"]]
+        assert {"limit", "offset"} <= set(names)
+
+
+@pytest.mark.parametrize(
+    "header,needle",
+    [
+        ("# page: lots\n", "'# page:' must be a whole number"),
+        ("# param: limit integer\n", "'limit' names the paging option"),
+    ],
+)
+def test_bad_paging_headers(tmp_path: Path, header: str, needle: str) -> None:
+    (tmp_path / "q.rq").write_text(f"# title: t\n{header}SELECT ?limit WHERE {{ ?limit ?p ?o }}\n")
+    with pytest.raises(QueryError, match=needle):
+        load_library(tmp_path)
+
+
+def test_a_named_query_may_not_limit_itself(tmp_path: Path) -> None:
+    (tmp_path / "q.rq").write_text("# title: t\nSELECT ?s WHERE { ?s ?p ?o } LIMIT 5\n")
+    with pytest.raises(QueryError, match="the runner pages it"):
+        load_library(tmp_path)
+
+
+# ---------------------------------------------------------------- reshaped queries
+
+# The plain formulations the reshaped library queries replaced (slow at 10,000 articles).
+BEFORE = {
+    "event-participants": """
+SELECT ?event ?agent ?agentLabel ?kind ?role ?quote ?article WHERE {
+  VALUES ?p { kg:organised kg:hosted kg:participatedIn kg:supported kg:funded }
+  ?a a kg:Assertion ; rdf:subject ?agent ; rdf:predicate ?p ; rdf:object ?event ;
+     kg:statedIn ?article ; kg:evidence/oa:hasSelector/oa:exact ?quote .
+  ?p rdfs:label ?role .
+  ?agent rdfs:label ?agentLabel ; a ?kind .
+  FILTER(STRSTARTS(STR(?kind), STR(kg:)))
+}""",
+    "names-over-time": """
+SELECT ?entity ?name ?source ?from ?until ?articleDate ?quote ?article WHERE {
+  { ?entity kg:nameRecord ?r . ?r kg:name ?name .
+    OPTIONAL { ?r kg:validFrom ?from } OPTIONAL { ?r kg:validUntil ?until }
+    BIND("registry" AS ?source)
+  } UNION {
+    ?m a kg:Mention ; kg:mentionOf ?entity ; kg:name ?name ; kg:statedIn ?article .
+    OPTIONAL { ?m kg:evidence/oa:hasSelector/oa:exact ?quote }
+    OPTIONAL { ?article dcterms:date ?articleDate }
+    BIND("article" AS ?source)
+  }
+}""",
+    "officials": """
+SELECT ?org ?person ?organisation ?orgLabel ?personLabel ?role ?reportedOn ?quote ?article WHERE {
+  ?m a kg:Membership ; org:member ?person ; kg:roleTitle ?role ; kg:statedIn ?article ;
+     kg:evidence ?ev .
+  ?ev oa:hasSelector ?sel .
+  ?sel oa:exact ?quote .
+  ?person rdfs:label ?personLabel .
+  OPTIONAL { ?m org:organization ?organisation . ?organisation rdfs:label ?orgLabel }
+  OPTIONAL { ?m kg:reportedOn ?reportedOn }
+  FILTER(IF(COALESCE(?org = ?org, false), COALESCE(sameTerm(?organisation, ?org), false), true))
+}""",
+    "search": """
+SELECT ?text ?entity ?label ?kind (COUNT(DISTINCT ?article) AS ?articles) WHERE {
+  { ?entity rdfs:label ?name } UNION { ?entity skos:altLabel ?name }
+  FILTER(CONTAINS(LCASE(STR(?name)), LCASE(STR(?text))))
+  ?entity rdfs:label ?label ; a ?kind .
+  FILTER(STRSTARTS(STR(?kind), STR(kg:)) && STRSTARTS(STR(?entity), "https://kg.invalid/id/"))
+  OPTIONAL { ?article schema:mentions ?entity }
+} GROUP BY ?text ?entity ?label ?kind""",
+}
+
+
+def _sorted(rows: list[dict]) -> list[str]:
+    return sorted(json.dumps(r, sort_keys=True) for r in rows)
+
+
+def _values(run, text: str, var: str) -> list[str]:
+    return sorted({row[var]["value"] for row in run(text, None).rows})
+
+
+def test_reshaped_queries_answer_as_before_for_every_seed_entity(library, run) -> None:
+    events = _values(run, "SELECT ?e WHERE { ?e a kg:Event }", "e")
+    named = _values(
+        run, "SELECT ?e WHERE { { ?m kg:mentionOf ?e } UNION { ?e kg:nameRecord ?r } }", "e"
+    )
+    cases = [("event-participants", "event", e) for e in events]
+    cases += [("names-over-time", "entity", e) for e in named]
+    cases += [("search", "text", t) for t in ("osce", "Ministry", "centre", 'x" || "1')]
+    orgs = _values(run, "SELECT ?o WHERE { ?m org:organization ?o }", "o")
+    people = _values(run, "SELECT ?p WHERE { ?m org:member ?p }", "p")
+    cases += [("officials", "org", o) for o in orgs] + [("officials", "person", p) for p in people]
+    cases += [("officials", None, None)]
+    answered = 0
+    for name, param, value in cases:
+        query = library[name]
+        raw = {param: value} if param else {}
+        new = run_named(run, query, raw, limit=None).result
+        old = run(BEFORE[name], bind_params(run, query, raw))
+        assert _sorted(new.rows) == _sorted(old.rows), (name, value)
+        answered += bool(new.rows)
+    assert answered >= len(cases) // 2
+
+
+def test_a_page_tail_does_not_get_past_the_safety_check() -> None:
+    from kg.safety import UnsafeQuery, check_query
+
+    with pytest.raises(UnsafeQuery, match="SERVICE"):
+        check_query("SELECT * WHERE { SERVICE <http://x.invalid/> { ?s ?p ?o } }\nLIMIT 101\n")
+    with pytest.raises(UnsafeQuery, match="read-only"):
+        check_query("DELETE WHERE { ?s ?p ?o }\nLIMIT 5\nOFFSET 10\n")
+    assert check_query("SELECT ?s WHERE { ?s ?p ?o }\nLIMIT 101\nOFFSET 200\n").form == "select"
