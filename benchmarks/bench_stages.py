@@ -492,7 +492,7 @@ def _projection(kind: str) -> Callable[[Ctx], None]:
 
 
 def stage_betweenness(ctx: Ctx) -> None:
-    """Betweenness centrality of the co-operation graph (sampled above 3,000 nodes)."""
+    """Betweenness of the co-operation graph (sampled above 3,000 nodes or 10 M nodes x edges)."""
     project = need("kg.project", "read_snapshot", "project")
     analyze = need("kg.analyze", "betweenness")
     graph = project.project(project.read_snapshot(_store(ctx)), "cooperation")

@@ -115,12 +115,15 @@ def _open(store_path: Path):
     return open_store(store_path)
 
 
-def _graph(store, projection: str, focus: str | None, depth: int, filters: Filters):
-    """The projection (and ego network when focus is given), plus the snapshot it came from."""
+def _graph(
+    store, projection: str, focus: str | None, depth: int, filters: Filters, evidence: bool = True
+):
+    """The projection (and ego network when focus is given), plus the snapshot it came from;
+    evidence=False leaves out the quotes (see kg.project.read_snapshot)."""
     from kg.project import ego_graph, project, read_snapshot
     from kg.resolve import resolve_entity
 
-    snap = read_snapshot(store)
+    snap = read_snapshot(store, evidence=evidence)
     graph = project(snap, projection, filters)
     focus_id = None
     if focus:
@@ -148,6 +151,15 @@ def _id(iri: str) -> str:
 @projection_options
 @click.option("--top", type=click.IntRange(1), default=15, show_default=True, help="Rows shown.")
 @click.option(
+    "--events",
+    "max_events",
+    type=click.IntRange(0),
+    default=200,
+    show_default=True,
+    help="Timeline rows printed as text (the first ones in date order); --format json "
+    "lists every event.",
+)
+@click.option(
     "--matrix",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the co-participation matrix (organisations x organisations) as CSV here.",
@@ -157,7 +169,18 @@ def _id(iri: str) -> str:
 )
 @_errors
 def analyze(
-    store_path, year_from, year_to, articles, kinds, projection, focus, depth, top, matrix, fmt
+    store_path,
+    year_from,
+    year_to,
+    articles,
+    kinds,
+    projection,
+    focus,
+    depth,
+    top,
+    max_events,
+    matrix,
+    fmt,
 ) -> None:
     """Brokers (betweenness), hubs (degree), communities and the timeline of events."""
     from kg.analyze import (
@@ -172,7 +195,8 @@ def analyze(
 
     filters = _filters(year_from, year_to, articles, kinds)
     store = _open(store_path)
-    snap, graph, _focus = _graph(store, projection, focus, depth, filters)
+    # the report shows no quotes: reading them would be over half of the time at scale
+    snap, graph, _focus = _graph(store, projection, focus, depth, filters, evidence=False)
     between = betweenness(graph)
     rows = centrality_rows(graph, between)
     groups = communities(graph)
@@ -194,10 +218,12 @@ def analyze(
         }
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    _print_report(graph, projection, rows[:top], groups, events, between.sampled_k, label)
+    _print_report(
+        graph, projection, rows[:top], groups, events, max_events, between.sampled_k, label
+    )
 
 
-def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> None:
+def _print_report(graph, projection, rows, groups, events, max_events, sampled_k, label) -> None:
     out.print(
         f"{projection}: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges",
         markup=False,
@@ -226,6 +252,10 @@ def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> 
     for i, group in enumerate(groups, 1):
         table.add_row(str(i), Text("; ".join(label(n) for n in group)))
     out.print(table)
+    # rich lays out a table cell by cell: 11,000 events at 10,000 articles took half the run
+    cut = len(events) - max_events
+    if cut > 0:
+        events = events[:max_events]
     table = Table(title="Timeline of events")
     for col in ("date", "event", "held in", "organised/hosted", "took part"):
         table.add_column(col)
@@ -234,6 +264,11 @@ def _print_report(graph, projection, rows, groups, events, sampled_k, label) -> 
         cells = (e["label"], *("; ".join(e[k]) for k in ("held_in", "organised", "participants")))
         table.add_row(when or "undated", *(Text(c) for c in cells))
     out.print(table)
+    if cut > 0:
+        out.print(
+            f"… and {cut} later events (--events to print more; --format json lists all)",
+            markup=False,
+        )
 
 
 @click.command()
@@ -335,6 +370,15 @@ def _print_chains(graph: nx.Graph, a: str, b: str, data: list[list[dict[str, Any
     "were left out.",
 )
 @click.option(
+    "--edge-cap",
+    type=click.IntRange(0),
+    default=2000,
+    show_default=True,
+    help="Most links drawn; above it each entity keeps its strongest links first (up to 3, "
+    "by shared events, else articles), then the strongest others fill the rest; the page "
+    "says how many were left out.",
+)
+@click.option(
     "--size-by",
     type=click.Choice(["degree", "betweenness"]),
     default="degree",
@@ -360,15 +404,16 @@ def view(
     focus,
     depth,
     cap,
+    edge_cap,
     size_by,
     output,
 ) -> None:
     """One offline HTML page to explore a projection: search, kind and year filters, evidence."""
     from kg.atomic import write_text
-    from kg.view import render_view_html
+    from kg.view import view_page
 
     _filters(year_from, year_to, articles, kinds)
-    html = render_view_html(
+    html, summary = view_page(
         _open(store_path),
         projection=projection,
         focus=focus,
@@ -378,10 +423,27 @@ def view(
         articles=tuple(articles),
         kinds=tuple(kinds),
         cap=cap,
+        edge_cap=edge_cap,
         size_by=size_by,
     )
     _write(output, lambda: write_text(output, html))
     console.print(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.2f} MB)", markup=False)
+    _print_left_out(summary)
+
+
+def _print_left_out(s: dict[str, Any]) -> None:
+    """Say what the caps left out, as the page does."""
+    drawn = f"drew {s['shown']:,} of {s['total']:,} entities, {s['edges_shown']:,} of "
+    drawn += f"{s['edges_total']:,} links"
+    notes = []
+    if s["left_out"]:
+        notes.append(f"{s['left_out']:,} less central entities left out (--cap {s['cap']})")
+    if s["edges_left_out"]:
+        notes.append(
+            f"{s['edges_left_out']:,} weaker links left out (--edge-cap {s['edge_cap']}; "
+            f"entities keep their strongest first, up to {s['per_node_edges']} each)"
+        )
+    console.print(drawn + ("; " + "; ".join(notes) if notes else ""), markup=False)
 
 
 @click.command()

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -25,10 +26,15 @@ from pyvis.network import Network
 
 from kg.analyze import betweenness
 from kg.layout import force_layout
-from kg.project import Filters, ego_graph, project, read_snapshot
+from kg.project import ACTIVITY_RELATIONS, Filters, ego_graph, project, read_snapshot
 from kg.resolve import resolve_entity
 
 DEFAULT_CAP = 2000
+# Edges drawn: at 10,000 articles the co-operation graph has 96,000 edges among 1,170
+# organisations and all of them made a 111 MB page; 2,000 make about 5 MB. Nodes keep their
+# strongest edges first (up to PER_NODE_EDGES each), then the heaviest others fill the budget.
+DEFAULT_EDGE_CAP = 2000
+PER_NODE_EDGES = 3
 SIZE_BY = ("degree", "betweenness")
 KIND_COLOURS = {
     "Organization": "#1f77b4",
@@ -51,8 +57,25 @@ KIND_COLOURS = {
 }
 OTHER_COLOUR = "#999999"
 _MAX_LABEL = 48
-MAX_EVIDENCE = 30  # quotes listed per node or edge
-MAX_LIST = 50  # names, posts, events listed per node or edge
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many quotes and list items each node and edge carries into the page."""
+
+    node_evidence: int
+    node_list: int  # names, posts, events
+    edge_evidence: int
+    edge_list: int  # events, statements
+    title_events: int  # events named in an edge's hover text
+
+
+FULL = Limits(node_evidence=30, node_list=50, edge_evidence=30, edge_list=50, title_events=50)
+# Pages drawing more than COMPACT_ABOVE links list less per item: at 10,000 articles, 3,000
+# links between hub organisations carried 19,000 distinct quotes and 23,000 event and statement
+# lines (10 MB). Each list ends with a note of how many more there are; `kg export` has all.
+COMPACT = Limits(node_evidence=5, node_list=20, edge_evidence=3, edge_list=3, title_events=1)
+COMPACT_ABOVE = 1000
 
 
 class ViewError(ValueError):
@@ -90,12 +113,12 @@ def centrality(graph: nx.Graph, measure: str) -> dict[Any, float]:
     raise ViewError(f"cannot size by '{measure}'; choose {' or '.join(SIZE_BY)}")
 
 
-def _head(items: list[str]) -> list[str]:
-    """At most MAX_LIST items and a note of the rest: a hub's hundreds of events would
+def _head(items: list[str], most: int) -> list[str]:
+    """At most `most` items and a note of the rest: a hub's hundreds of events would
     otherwise make up most of the page (the full lists are in `kg export`)."""
-    if len(items) <= MAX_LIST:
+    if len(items) <= most:
         return list(items)
-    return [*items[:MAX_LIST], f"… and {len(items) - MAX_LIST} more"]
+    return [*items[:most], f"… and {len(items) - most} more"]
 
 
 def _short(label: str) -> str:
@@ -112,10 +135,17 @@ def _title(attrs: dict[str, Any]) -> str:
     return "\n".join(x for x in lines if x)
 
 
-def _edge_title(attrs: dict[str, Any]) -> str:
+def _edge_title(attrs: dict[str, Any], most: int) -> str:
+    """The hover text: the relation, up to `most` events and how many more, the years."""
     lines = [attrs.get("relation", "")]
     if attrs.get("events"):
-        lines.append("Events: " + "; ".join(attrs["events"]))
+        events = attrs["events"]
+        more = len(events) - most
+        lines.append(
+            ("Events: " if len(events) <= most else f"{len(events)} events: ")
+            + "; ".join(events[:most])
+            + (f"; … and {more} more" if more > 0 else "")
+        )
     if attrs.get("years"):
         lines.append("Years: " + ", ".join(str(y) for y in attrs["years"]))
     return "\n".join(x for x in lines if x)
@@ -148,17 +178,59 @@ class _QuoteTable:
         return out
 
 
+def edge_strength(data: dict[str, Any]) -> int:
+    """How much an edge says: shared activities (co-operation weight), else its articles."""
+    if "weight" in data:
+        return int(data["weight"])
+    return max(len(data.get("articles", ())), 1)
+
+
+def select_edges(graph: nx.Graph, edge_cap: int, per_node: int = PER_NODE_EDGES) -> list[tuple]:
+    """At most edge_cap edges (u, v[, key], data) of the graph, sorted by their ends.
+
+    First every node's strongest edge, then every node's second strongest, and so on up to
+    `per_node`, so that no drawn node loses all its links while there is room; then the
+    strongest of the rest. Ties go by the ends' ids, so the choice is deterministic."""
+    edges = list(
+        graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True)
+    )
+    if not graph.is_directed():  # an undirected edge's ends come in insertion order: fix them
+        edges = [(*sorted(e[:2], key=str), *e[2:]) for e in edges]
+    if len(edges) <= edge_cap:
+        return sorted(edges, key=_edge_ends)
+    rank = sorted(
+        range(len(edges)), key=lambda i: (-edge_strength(edges[i][-1]), _edge_ends(edges[i]))
+    )
+    tier = dict.fromkeys(range(len(edges)), per_node)  # per_node: not among any end's best
+    seen: dict[Any, int] = {}  # how many of each node's edges were ranked so far
+    for i in rank:
+        for end in {edges[i][0], edges[i][1]}:
+            tier[i] = min(tier[i], seen.get(end, 0))
+            seen[end] = seen.get(end, 0) + 1
+    position = {i: n for n, i in enumerate(rank)}
+    chosen = sorted(tier, key=lambda i: (tier[i], position[i]))[:edge_cap]
+    return sorted((edges[i] for i in chosen), key=_edge_ends)
+
+
+def _edge_ends(edge: tuple) -> tuple[str, ...]:
+    return tuple(str(x) for x in edge[:-1])
+
+
 def build_network(
     graph: nx.Graph,
     *,
     cap: int = DEFAULT_CAP,
+    edge_cap: int = DEFAULT_EDGE_CAP,
     size_by: str = "degree",
     focus: str | None = None,
     entity_url: Callable[[str], str | None] | None = None,
 ) -> tuple[Network, dict[str, Any]]:
-    """The pyvis Network of the graph's most central `cap` nodes, and what was left out."""
+    """The pyvis Network of the graph's most central `cap` nodes and at most `edge_cap` of the
+    strongest edges between them, and what was left out."""
     if cap < 1:
         raise ViewError("the node cap must be at least 1")
+    if edge_cap < 0:
+        raise ViewError("the edge cap must be 0 or more")
     score = centrality(graph, size_by)
     ranked = sorted(graph.nodes, key=lambda n: (-score.get(n, 0.0), str(n)))
     kept = ranked[:cap]
@@ -167,7 +239,12 @@ def build_network(
     kept_set = set(kept)
     sub = graph.subgraph(kept_set)
     order = sorted(kept_set, key=str)
-    positions = force_layout(sub, order)
+    edges = select_edges(sub, edge_cap)
+    drawn = nx.Graph()
+    drawn.add_nodes_from(order)
+    drawn.add_edges_from((e[0], e[1]) for e in edges)
+    positions = force_layout(drawn, order)  # laid out by the edges drawn, so clusters show
+    limits = COMPACT if len(edges) > COMPACT_ABOVE else FULL
     top = max((score.get(n, 0.0) for n in order), default=0.0) or 1.0
     net = Network(directed=graph.is_directed(), cdn_resources="in_line")
     quotes = _QuoteTable()
@@ -188,20 +265,17 @@ def build_network(
                 "shape": "dot",
                 "kind": kind,
                 "fullLabel": attrs.get("label", str(node)),
-                "names": _head(attrs.get("names", [])),
-                "posts": _head(attrs.get("posts", [])),
-                "events": _head(attrs.get("events", [])),
+                "names": _head(attrs.get("names", []), limits.node_list),
+                "posts": _head(attrs.get("posts", []), limits.node_list),
+                "events": _head(attrs.get("events", []), limits.node_list),
                 "years": attrs.get("years", []),
                 "date": attrs.get("date", ""),
-                "evidence": quotes.refs(attrs.get("evidence", [])[:MAX_EVIDENCE]),
+                "evidence": quotes.refs(attrs.get("evidence", [])[: limits.node_evidence]),
+                "evidenceMore": max(len(attrs.get("evidence", [])) - limits.node_evidence, 0),
                 "url": url or "",
                 "borderWidth": 4 if node == focus else 1,
             }
         )
-    edges = sorted(
-        sub.edges(keys=True, data=True) if sub.is_multigraph() else sub.edges(data=True),
-        key=lambda e: tuple(str(x) for x in e[:-1]),
-    )
     for i, edge in enumerate(edges):
         u, v, data = edge[0], edge[1], edge[-1]
         weight = data.get("weight", 1)
@@ -210,13 +284,14 @@ def build_network(
                 "id": i,
                 "from": str(u),
                 "to": str(v),
-                "title": _edge_title(data),
+                "title": _edge_title(data, limits.title_events),
                 "width": min(1 + weight, 8),
                 "relation": data.get("relation", ""),
-                "events": _head(data.get("events", [])),
+                "events": _head(data.get("events", []), limits.edge_list),
                 "years": data.get("years", []),
-                "relations": _head(data.get("relations", [])),
-                "evidence": quotes.refs(data.get("evidence", [])[:MAX_EVIDENCE]),
+                "relations": _head(data.get("relations", []), limits.edge_list),
+                "evidence": quotes.refs(data.get("evidence", [])[: limits.edge_evidence]),
+                "evidenceMore": max(len(data.get("evidence", [])) - limits.edge_evidence, 0),
                 **({"arrows": "to"} if graph.is_directed() else {}),
             }
         )
@@ -226,6 +301,12 @@ def build_network(
         "total": graph.number_of_nodes(),
         "shown": len(order),
         "left_out": graph.number_of_nodes() - len(order),
+        "edges_total": graph.number_of_edges(),
+        "edges_shown": len(edges),
+        "edges_left_out": graph.number_of_edges() - len(edges),
+        "edge_cap": edge_cap,
+        "per_node_edges": PER_NODE_EDGES,
+        "compact": limits is COMPACT,
         "size_by": size_by,
         "cap": cap,
         "quotes": quotes.quotes,
@@ -239,8 +320,8 @@ def build_network(
         "interaction": {
             "hover": True,
             "tooltipDelay": 150,
-            "hideEdgesOnDrag": len(order) > 1000,
-            "hideEdgesOnZoom": len(order) > 1000,
+            "hideEdgesOnDrag": len(order) > 1000 or len(edges) > 3000,
+            "hideEdgesOnZoom": len(order) > 1000 or len(edges) > 3000,
         },
     }
     return net, summary
@@ -259,9 +340,13 @@ def render_network(net: Network, summary: dict[str, Any], title: str = "kg graph
         autoescape=True,
         keep_trailing_newline=True,
     )
+    strings: dict[str, int] = {}  # events and statements repeat across a hub's edges: once each
+    nodes = [_with_refs(n, ("events",), strings) for n in nodes]
+    edges = [_with_refs(e, ("events", "relations"), strings) for e in edges]
     data = {
         "nodes": nodes,
         "edges": edges,
+        "strings": list(strings),
         "options": json.loads(options),
         "summary": {k: v for k, v in summary.items() if k not in ("quotes", "articles")},
         "quotes": summary.get("quotes", []),
@@ -279,6 +364,16 @@ def render_network(net: Network, summary: dict[str, Any], title: str = "kg graph
         app_style=Markup(app_style),
         data=Markup(_json_for_script(data)),
     )
+
+
+def _with_refs(
+    item: dict[str, Any], keys: tuple[str, ...], table: dict[str, int]
+) -> dict[str, Any]:
+    """A copy of a node or edge whose lists under `keys` are indexes into the string table."""
+    out = dict(item)
+    for key in keys:
+        out[key] = [table.setdefault(text, len(table)) for text in item.get(key, [])]
+    return out
 
 
 @functools.cache
@@ -303,7 +398,12 @@ def _csp_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def render_view_html(
+def render_view_html(store: ox.Store, **options: Any) -> str:
+    """The whole page for a projection of the store (see view_page for the options)."""
+    return view_page(store, **options)[0]
+
+
+def view_page(
     store: ox.Store,
     projection: str = "cooperation",
     focus: str | None = None,
@@ -315,21 +415,26 @@ def render_view_html(
     entity_url: Callable[[str], str | None] | None = None,
     cap: int = DEFAULT_CAP,
     size_by: str = "degree",
-) -> str:
-    """The whole page for a projection of the store; `focus` (id, label or alias) narrows it to
-    an ego network of `depth` hops. `entity_url(iri)` gives a link for the detail panel."""
+    edge_cap: int = DEFAULT_EDGE_CAP,
+) -> tuple[str, dict[str, Any]]:
+    """The page for a projection of the store and what it left out; `focus` (id, label or alias)
+    narrows it to an ego network of `depth` hops. `entity_url(iri)` gives a link for the detail
+    panel."""
     filters = Filters(year_from, year_to, frozenset(articles), frozenset(kinds))
-    graph = project(read_snapshot(store), projection, filters)
+    # the co-operation graph is made of activity facts only: read no others
+    only = frozenset(ACTIVITY_RELATIONS) if projection == "cooperation" else None
+    graph = project(read_snapshot(store, relations=only), projection, filters)
     focus_id = None
     if focus:
         iri = resolve_entity(store, focus)
         focus_id = iri.rsplit("/", 1)[-1]
         graph = ego_graph(graph, focus_id, depth)
     net, summary = build_network(
-        graph, cap=cap, size_by=size_by, focus=focus_id, entity_url=entity_url
+        graph, cap=cap, edge_cap=edge_cap, size_by=size_by, focus=focus_id, entity_url=entity_url
     )
     span = ""
     if year_from is not None or year_to is not None:
         span = f", {year_from or '…'}–{year_to or '…'}"
     title = f"kg: {projection}{' around ' + focus_id if focus_id else ''}{span}"
-    return render_network(net, summary, title)
+    page = render_network(net, summary, title)
+    return page, {k: v for k, v in summary.items() if k not in ("quotes", "articles")}

@@ -18,6 +18,7 @@ from kg.analyze import (
     communities,
     coparticipation,
     matrix_csv,
+    sample_size,
     timeline,
 )
 from kg.cli import main
@@ -43,6 +44,37 @@ def test_betweenness_is_sampled_above_the_limit_and_says_so():
     assert result.sampled_k == 20
     assert result == betweenness(graph, exact_max=10, k=20)  # seeded: reruns agree
     assert max(result.scores, key=result.scores.get) in range(15, 35)
+
+
+def test_sampling_is_decided_by_nodes_times_edges():
+    # the 10,000-article co-operation graph: 1,170 nodes, 95,901 edges (exact took 58 s)
+    assert sample_size(1170, 95_901) == 104
+    assert sample_size(420, 10_244) is None  # 1,000 articles: exact, as before
+    assert sample_size(3001, 3000) == 500  # many nodes, few edges: the node rule still holds
+    assert sample_size(60, 1770, work_max=1000) == 50  # never fewer than 50 sources
+
+
+def test_dense_graph_is_sampled_seeded_and_says_so():
+    graph = nx.gnm_random_graph(120, 3000, seed=1)
+    result = betweenness(graph, work_max=100_000)  # 120 x 3,000 is over this budget
+    assert result.sampled_k == 50
+    assert result == betweenness(graph, work_max=100_000)  # seeded: reruns agree
+    assert betweenness(graph).sampled_k is None  # within the default budget: exact
+
+
+def test_cli_analyze_says_when_betweenness_was_sampled(seed_build, monkeypatch):
+    import kg.analyze
+
+    store = str(seed_build / "store")
+    exact = CliRunner().invoke(main, ["analyze", "--store", store, "--format", "json"])
+    assert json.loads(exact.stdout)["betweenness_sampled_k"] is None
+    monkeypatch.setattr(kg.analyze, "EXACT_WORK_MAX", 1)  # as if the graph were huge
+    monkeypatch.setattr(kg.analyze, "MIN_SAMPLE_K", 3)
+    result = CliRunner().invoke(main, ["analyze", "--store", store])
+    assert result.exit_code == 0, result.output
+    assert "betweenness (estimated from 3 sampled sources)" in result.stdout
+    report = CliRunner().invoke(main, ["analyze", "--store", store, "--format", "json"])
+    assert json.loads(report.stdout)["betweenness_sampled_k"] == 3
 
 
 def test_communities_split_two_cliques():
@@ -109,6 +141,18 @@ def test_cli_analyze_text(seed_build):
     assert result.exit_code == 0, result.output
     assert "Brokers and hubs" in result.stdout and "Timeline of events" in result.stdout
     assert "osce-pob" in result.stdout  # the top broker, by id (labels wrap)
+
+
+def test_cli_analyze_prints_the_first_events_and_says_how_many_more(seed_build):
+    store = str(seed_build / "store")
+    report = CliRunner().invoke(main, ["analyze", "--store", store, "--format", "json"])
+    events = json.loads(report.stdout)["timeline"]
+    assert len(events) > 2
+    result = CliRunner().invoke(main, ["analyze", "--store", store, "--events", "2"])
+    assert result.exit_code == 0, result.output
+    assert f"… and {len(events) - 2} later events (--events" in result.stdout
+    full = CliRunner().invoke(main, ["analyze", "--store", store])
+    assert "later events" not in full.stdout  # the seeds' timeline fits the default
 
 
 def test_cli_path_prints_evidence_of_every_hop(seed_build):

@@ -167,3 +167,42 @@ def test_chains_graph_holds_only_the_chain(seeds):
     assert set(sub) == on_chains
     assert sub.number_of_edges() == sum(len(h.facts) for c in chains for h in c)
     assert all(d["evidence"] for *_, d in sub.edges(data=True))
+
+
+def test_snapshot_without_the_ontology_graph_has_the_same_facts(small):
+    # links are read through the ontology's object properties; a store without the ontology
+    # graph falls back to scanning every quad, with the same answer
+    import pyoxigraph as ox
+
+    from kg.vocab import ONTOLOGY_GRAPH
+
+    full = make_store()
+    bare = ox.Store()
+    bare.extend(q for q in full if q.graph_name != ox.NamedNode(ONTOLOGY_GRAPH))
+    assert read_snapshot(bare).facts == small.facts
+    assert len(small.facts) > 5
+
+
+def test_snapshot_without_evidence_has_the_facts_but_no_quotes(small):
+    bare = read_snapshot(make_store(), evidence=False)
+    assert [(f.s, f.p, f.o, f.article) for f in bare.facts] == [
+        (f.s, f.p, f.o, f.article) for f in small.facts
+    ]
+    assert all(f.quotes == () for f in bare.facts) and any(f.quotes for f in small.facts)
+    assert bare.mentions == {} and bare.posts == {}
+    assert cooperation_graph(bare).edges == cooperation_graph(small).edges
+
+
+def test_snapshot_of_activity_relations_gives_the_same_cooperation_graph(seed_store, seeds):
+    # `kg view` reads only the relations the co-operation graph is made of
+    from kg.project import ACTIVITY_RELATIONS
+
+    some = read_snapshot(seed_store, relations=frozenset(ACTIVITY_RELATIONS))
+    assert {f.p for f in some.facts} <= set(ACTIVITY_RELATIONS) < {f.p for f in seeds.facts}
+    for filters in (Filters(), Filters(year_from=2015)):
+        full, part = cooperation_graph(seeds, filters), cooperation_graph(some, filters)
+        assert list(part.nodes(data=True)) == list(full.nodes(data=True))
+        assert list(part.edges(data=True)) == list(full.edges(data=True))
+    assert full.number_of_edges() > 0
+    with pytest.raises(ProjectionError, match="some relations only"):
+        entities_graph(some)

@@ -89,6 +89,61 @@ def test_cap_keeps_the_most_central_and_says_what_it_left_out():
     assert _data(html)["summary"]["left_out"] == 26
 
 
+def _weighted_graph() -> nx.Graph:
+    """Ten organisations, every pair linked; weight = how many events the pair shared."""
+    graph = nx.Graph(projection="cooperation")
+    for i in range(10):
+        graph.add_node(f"o{i}", label=f"Org {i}", kind="Organization")
+    for i in range(10):
+        for j in range(i + 1, 10):
+            graph.add_edge(f"o{i}", f"o{j}", relation="co-operated", weight=1 + (i * 7 + j) % 13)
+    return graph
+
+
+def test_edge_cap_keeps_the_heaviest_and_says_how_many_it_left_out():
+    graph = _weighted_graph()  # 45 edges
+    net, summary = build_network(graph, edge_cap=12)
+    assert summary["edges_total"] == 45
+    assert summary["edges_shown"] == len(net.edges) == 12
+    assert summary["edges_left_out"] == 33
+    drawn = {(e["from"], e["to"]) for e in net.edges}
+    weights = sorted((d["weight"] for *_, d in graph.edges(data=True)), reverse=True)
+    heaviest = [(u, v) for u, v, d in graph.edges(data=True) if d["weight"] >= weights[2]]
+    assert set(heaviest) <= drawn  # the strongest links are always drawn
+    assert {n for e in drawn for n in e} == set(graph)  # no organisation loses all its links
+    page = _data(render_network(net, summary))
+    assert page["summary"]["edges_left_out"] == 33
+    assert len(page["edges"]) == 12
+
+
+def test_edge_choice_does_not_depend_on_insertion_order():
+    graph = _weighted_graph()
+    shuffled = nx.Graph(projection="cooperation")
+    shuffled.add_nodes_from(sorted(graph.nodes(data=True), reverse=True))
+    shuffled.add_edges_from(sorted(graph.edges(data=True), key=lambda e: e[1], reverse=True))
+    html = render_network(*build_network(graph, edge_cap=12))
+    assert html == render_network(*build_network(shuffled, edge_cap=12))
+
+
+def test_under_the_edge_cap_nothing_is_left_out(entities_html):
+    summary = _data(entities_html)["summary"]
+    assert summary["edges_left_out"] == 0 and summary["edges_shown"] == summary["edges_total"]
+
+
+def test_cli_view_says_what_the_edge_cap_left_out(seed_build, tmp_path):
+    out = tmp_path / "coop.html"
+    store = str(seed_build / "store")
+    full = CliRunner().invoke(main, ["view", "--store", store, "-o", str(out)])
+    assert full.exit_code == 0, full.output
+    total = _data(out.read_text("utf-8"))["summary"]["edges_total"]
+    assert total > 2
+    result = CliRunner().invoke(main, ["view", "--store", store, "-o", str(out), "--edge-cap", "2"])
+    assert result.exit_code == 0, result.output
+    assert f"2 of {total} links" in result.output
+    assert f"{total - 2} weaker links left out (--edge-cap 2" in result.output
+    assert len(_data(out.read_text("utf-8"))["edges"]) == 2
+
+
 def test_quotes_are_stored_once(entities_html):
     data = _data(entities_html)
     quotes = [q[0] for q in data["quotes"]]
@@ -196,6 +251,14 @@ def _check_page(browser, path: Path, data: dict, name: str) -> None:
         page.keyboard.press("Enter")
         assert page.evaluate("kgNetwork.getSelectedNodes()") == ["unodc"]
         assert "United Nations Office on Drugs and Crime" in page.inner_text("#kg-details")
+        # clicking a link lists its shared events and statements as text
+        edge = data["edges"][0]
+        assert edge["events"] and edge["relations"]
+        page.evaluate(f"kgNetwork.emit('click', {{nodes: [], edges: [{edge['id']}]}})")
+        details = page.inner_text("#kg-details")
+        assert "Events" in details and "Statements" in details
+        for ref in edge["events"] + edge["relations"]:
+            assert data["strings"][ref] in details
     page.wait_for_timeout(200)
     assert problems == []
     assert requested == [path.as_uri()]

@@ -28,6 +28,14 @@
     msg += "; kept the " + s.shown + " most central (by " + s.size_by + "), left out " +
       s.left_out + " (raise --cap to see them)";
   }
+  if (s.edges_left_out > 0) {
+    msg += "; " + s.edges_shown + " of " + s.edges_total + " links drawn (each entity's " +
+      "strongest first, up to " + s.per_node_edges + ", then the strongest others), left out " +
+      s.edges_left_out + " (raise --edge-cap to see more)";
+  }
+  if (s.compact) {
+    msg += "; lists and quotes shortened on this large page (kg export has them all)";
+  }
   if (s.focus) msg += "; around " + (byId[s.focus] ? byId[s.focus].fullLabel : s.focus);
   document.getElementById("kg-summary").textContent = msg;
 
@@ -115,6 +123,9 @@
 
   // Details of the selection.
   var panel = document.getElementById("kg-details");
+  function text(refs) {  // events and statements come as indexes into data.strings
+    return (refs || []).map(function (i) { return data.strings[i]; });
+  }
   function list(title, items) {
     if (!items || !items.length) return;
     panel.appendChild(el("h3", title));
@@ -122,7 +133,7 @@
     items.forEach(function (t) { ul.appendChild(el("li", t)); });
     panel.appendChild(ul);
   }
-  function evidence(items) {
+  function evidence(items, more) {
     if (!items || !items.length) return;
     panel.appendChild(el("h3", "Evidence"));
     items.forEach(function (ix) {
@@ -132,6 +143,9 @@
       q.appendChild(el("cite", where + (art[2] ? " (" + art[2] + ")" : "")));
       panel.appendChild(q);
     });
+    if (more > 0) {
+      panel.appendChild(el("p", "… and " + more + " more quotes (kg export lists them all)", "kg-hint"));
+    }
   }
   function showNode(id) {
     var n = byId[id];
@@ -146,9 +160,9 @@
     }
     list("Other names", n.names);
     list("Posts", n.posts);
-    list("Events", n.events);
+    list("Events", text(n.events));
     list("Years", n.years.length ? [n.years.join(", ")] : []);
-    evidence(n.evidence);
+    evidence(n.evidence, n.evidenceMore);
   }
   function showEdge(id) {
     var e = edges.get(id);
@@ -156,10 +170,10 @@
     panel.textContent = "";
     var from = byId[e.from], to = byId[e.to];
     panel.appendChild(el("h2", from.fullLabel + " — " + e.relation + " — " + to.fullLabel));
-    list("Events", e.events);
-    list("Statements", e.relations);
+    list("Events", text(e.events));
+    list("Statements", text(e.relations));
     list("Years", e.years.length ? [e.years.join(", ")] : []);
-    evidence(e.evidence);
+    evidence(e.evidence, e.evidenceMore);
   }
   network.on("doubleClick", function (p) {
     var n = p.nodes.length ? byId[p.nodes[0]] : null;
