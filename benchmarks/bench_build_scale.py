@@ -3,9 +3,10 @@ whole process tree (the build and its worker processes), optionally side by side
 earlier version of kg checked out from git.
 
 Memory is the sum of the proportional set size (PSS) of the build process and its workers,
-sampled every 0.1 s from /proc: pages the forked workers share with the parent are counted
-once, which the largest single RSS would not show and a sum of RSS would count several times.
-Runs of the two versions alternate, so their ratio holds on a noisy machine.
+sampled every 0.5 s from /proc (sampling more often slowed the build measurably): pages the
+forked workers share with the parent are counted once, which the largest single RSS would
+not show and a sum of RSS would count several times. Runs of the two versions alternate, so
+their ratio holds on a noisy machine.
 
     python benchmarks/synth.py --articles 10000 --seed 1 --out /tmp/kg-10000
     python benchmarks/bench_build_scale.py --project /tmp/kg-10000 --runs 2 [--compare ffbee66]
@@ -75,7 +76,7 @@ def build_once(code: Path, project: Path) -> dict[str, object]:
 
     def sample() -> None:
         nonlocal peak
-        while not done.wait(0.1):
+        while not done.wait(0.5):  # reading smaps_rollup is not free: sample twice a second
             peak = max(peak, pss_mib(tree(proc.pid)))
 
     sampler = threading.Thread(target=sample)

@@ -45,7 +45,9 @@ def write_store(nquads_file: Path, path: Path) -> None:
         store = pyoxigraph.Store(str(tmp))
         store.bulk_load(path=str(nquads_file), format=RdfFormat.N_QUADS)
         store.bulk_extend(ontology_quads())
-        store.flush()  # no optimize(): at 10,000 articles it cost 3.5 s and made no query faster
+        store.flush()
+        # compacting costs ~4 s at 10,000 articles and makes the named queries up to 1.9x faster
+        store.optimize()
         del store
         replace_dir(tmp, path)
 

@@ -1,7 +1,7 @@
 """`GET /graph` for `kg serve`: the offline view page, linked to the server's entity pages.
 
 Parameters (all optional): projection, focus, depth, from, to, kind and article (repeatable),
-cap, size_by. The store is read-only while the server runs, so a page is rendered once per
+cap, edge_cap, size_by. The store is read-only while the server runs, so a page is rendered once per
 distinct set of parameters and kept (a few dozen at most).
 """
 
@@ -17,11 +17,29 @@ from starlette.responses import HTMLResponse, Response
 
 from kg.project import PROJECTIONS, ProjectionError
 from kg.resolve import ResolveError
-from kg.view import DEFAULT_CAP, SIZE_BY, ViewError, content_security_policy, render_view_html
+from kg.view import (
+    DEFAULT_CAP,
+    DEFAULT_EDGE_CAP,
+    SIZE_BY,
+    ViewError,
+    content_security_policy,
+    render_view_html,
+)
 from kg.vocab import entity_id_of
 
 CACHE_SIZE = 32
-_ALLOWED = {"projection", "focus", "depth", "from", "to", "kind", "article", "cap", "size_by"}
+_ALLOWED = {
+    "projection",
+    "focus",
+    "depth",
+    "from",
+    "to",
+    "kind",
+    "article",
+    "cap",
+    "edge_cap",
+    "size_by",
+}
 _cache: OrderedDict[tuple, str] = OrderedDict()
 _lock = threading.Lock()
 
@@ -61,9 +79,10 @@ def parse(pairs: list[tuple[str, str]]) -> tuple:
     year_from = _int(params, "from", None, 1000, 9999)
     year_to = _int(params, "to", None, 1000, 9999)
     cap = _int(params, "cap", DEFAULT_CAP, 1, 20_000)
+    edge_cap = _int(params, "edge_cap", DEFAULT_EDGE_CAP, 1, 50_000)
     kinds = tuple(sorted(set(params.get("kind", []))))
     articles = tuple(sorted(set(params.get("article", []))))
-    return (projection, focus, depth, year_from, year_to, kinds, articles, cap, size_by)
+    return (projection, focus, depth, year_from, year_to, kinds, articles, cap, edge_cap, size_by)
 
 
 def _entity_url(iri: str) -> str | None:
@@ -79,7 +98,7 @@ def render_cached(store_path: Path, key: tuple) -> str:
         if (store_path, key) in _cache:
             _cache.move_to_end((store_path, key))
             return _cache[(store_path, key)]
-    projection, focus, depth, year_from, year_to, kinds, articles, cap, size_by = key
+    projection, focus, depth, year_from, year_to, kinds, articles, cap, edge_cap, size_by = key
     html = render_view_html(
         open_store(store_path),
         projection=projection,
@@ -90,6 +109,7 @@ def render_cached(store_path: Path, key: tuple) -> str:
         kinds=kinds,
         articles=articles,
         cap=cap,
+        edge_cap=edge_cap,
         size_by=size_by,
         entity_url=_entity_url,
     )

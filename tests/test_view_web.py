@@ -43,6 +43,14 @@ def test_graph_focus_by_alias(client):
     assert "almaty-workshop-2011" in {n["id"] for n in data["nodes"]}
 
 
+def test_graph_edge_cap_is_a_parameter(client):
+    whole = _data(client.get("/graph", params={"projection": "entities"}).text)
+    assert whole["summary"]["edges_left_out"] == 0
+    capped = _data(client.get("/graph", params={"projection": "entities", "edge_cap": "5"}).text)
+    assert len(capped["edges"]) == 5
+    assert capped["summary"]["edges_left_out"] == len(whole["edges"]) - 5
+
+
 @pytest.mark.parametrize(
     ("params", "status", "message"),
     [
@@ -51,6 +59,7 @@ def test_graph_focus_by_alias(client):
         ({"projection": "orgs"}, 400, "'projection' must be"),
         ({"kind": "Organisation"}, 400, "unknown kind"),
         ({"colour": "red"}, 400, "unknown parameter 'colour'"),
+        ({"edge_cap": "0"}, 400, "'edge_cap' must be between 1 and"),
     ],
 )
 def test_graph_bad_parameters(client, params, status, message):

@@ -26,12 +26,12 @@
   var msg = s.shown + " of " + s.total + " entities shown";
   if (s.left_out > 0) {
     msg += "; kept the " + s.shown + " most central (by " + s.size_by + "), left out " +
-      s.left_out + " (raise --cap to see them)";
+      s.left_out + " (raise the cap to see them: kg view --cap, or cap= on /graph)";
   }
   if (s.edges_left_out > 0) {
     msg += "; " + s.edges_shown + " of " + s.edges_total + " links drawn (each entity's " +
       "strongest first, up to " + s.per_node_edges + ", then the strongest others), left out " +
-      s.edges_left_out + " (raise --edge-cap to see more)";
+      s.edges_left_out + " (raise the link cap to see more: kg view --edge-cap, or edge_cap= on /graph)";
   }
   if (s.compact) {
     msg += "; lists and quotes shortened on this large page (kg export has them all)";
