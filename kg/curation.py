@@ -240,10 +240,9 @@ def plan_project(
             problems.add(checker.rel(texts[article_id]), None, f"bad article id '{article_id}'")
             continue
         todo.append((curated[article_id], texts[article_id]))
+        # a file that defines no entities of its own is only read when it is checked
         if LOCAL_ENTITIES.search(curated[article_id].read_bytes()):
-            defining.append(
-                article_id
-            )  # else defines no entities: checked later, maybe in a worker
+            defining.append(article_id)
     files = [(curated[a], checker.rel(curated[a])) for a in defining]
     for article_id, (found, doc, defined) in zip(defining, read_local_entities(files), strict=True):
         problems.items += found.items
