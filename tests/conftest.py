@@ -30,6 +30,18 @@ def seed_store(seed_build: Path):  # type: ignore[no-untyped-def]
     return open_store(seed_build / "store")
 
 
+# who article 004 says organised the 2011 Almaty workshop: checked by several suites
+WORKSHOP_2011_ORGANISERS = {
+    "osce-centre-astana",
+    "kz-interior-ministry",
+    "unodc",
+    "iom",
+    "us-embassy-kazakhstan",
+    "osce-pob",
+    "osce-office-tajikistan",
+}
+
+
 MINI_ARTICLE = """Ministry meets agency
 The Interior Ministry hosted a roundtable in Bishkek on 18 March 2015 with the Example Agency.
 “Co-operation matters,” said Jane Doe, Head of the Example Agency.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from conftest import ROOT
+from conftest import ROOT, WORKSHOP_2011_ORGANISERS
 from rdflib import Dataset
 
 from kg.build import build_project
@@ -42,15 +42,7 @@ def test_outputs_exist_and_parse(seed_build: Path) -> None:
 
 def test_the_2011_workshop_co_organisers(seed_store: pyoxigraph.Store) -> None:
     organisers = ids(seed_store, "SELECT ?org WHERE { ?org kg:organised id:almaty-workshop-2011 }")
-    assert organisers == {
-        "osce-centre-astana",
-        "kz-interior-ministry",
-        "unodc",
-        "iom",
-        "us-embassy-kazakhstan",
-        "osce-pob",
-        "osce-office-tajikistan",
-    }
+    assert organisers == WORKSHOP_2011_ORGANISERS
 
 
 def test_the_2011_workshop_had_twelve_countries(seed_store: pyoxigraph.Store) -> None:

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 import pytest
 from _kgsmall import small_store
 from click.testing import CliRunner
+from conftest import WORKSHOP_2011_ORGANISERS
 
 from kg.cli import main
 from kg.queries import (
@@ -97,15 +98,7 @@ def test_co_organisers_of_the_2011_workshop(library, run) -> None:
         for row in result.result.rows
         if row["role"]["value"] == "organised"
     }
-    assert organisers == {
-        "osce-centre-astana",
-        "kz-interior-ministry",
-        "unodc",
-        "iom",
-        "us-embassy-kazakhstan",
-        "osce-pob",
-        "osce-office-tajikistan",
-    }
+    assert organisers == WORKSHOP_2011_ORGANISERS
 
 
 def test_names_over_time_of_the_bishkek_office(library, run) -> None:
