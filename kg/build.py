@@ -19,7 +19,7 @@ from pathlib import Path
 
 from pyoxigraph import Quad
 
-from kg import __version__, models, pipeline
+from kg import __version__, derived, models, pipeline
 from kg.atomic import write_bytes
 from kg.cache import BuildCache, CachedGraph, code_digest, sha256
 from kg.curation import Curation, Paths, Plan, draft_problems, plan_project
@@ -235,7 +235,8 @@ def _produce(job: _Job) -> BuildReport:
             results_names = []
     results_names += [result.id for result in results]
     names = ["registry", *sorted(a for a in inputs.articles)]
-    report.graphs = {name: cache.graphs[name].quads for name in names}
+    every = [*names, derived.NAME]  # the derived graph is recomputed from the others' summaries
+    report.graphs = {name: cache.graphs[name].quads for name in every if name in cache.graphs}
     report.rebuilt = sorted(results_names)
     report.left_out = {n: cache.graphs[n].left_out for n in names if cache.graphs[n].left_out}
 
@@ -243,20 +244,22 @@ def _produce(job: _Job) -> BuildReport:
         out / "manifest.json",
         out / "store" / "CURRENT",
     ]
-    if not results_names and set(cache.graphs) == set(names) and all(p.exists() for p in current):
+    if not results_names and set(cache.graphs) == set(every) and all(p.exists() for p in current):
         with stage("nothing changed"):  # every output already holds exactly these graphs
-            cache.commit(job.key, set(names), inputs.stats)
+            cache.commit(job.key, set(every), inputs.stats)
         report.files = {p.name: p for p in current[:-1]} | {"store": out / "store"}
         return report
 
+    step = derived.Step(cache, report.timings)
     with stage("write outputs"):
-        temps = write_outputs(out, (cache.chunks(name) for name in names))
+        temps = write_outputs(out, step.stream(names))
+    report.graphs[derived.NAME] = cache.graphs[derived.NAME].quads
     try:
         if job.store:
             with stage("load store"):
                 nquads = temps["kg.nq"]
                 rebuilt = set(results_names)
-                _update_store(out / "store", cache, names, rebuilt, nquads, not job.unchanged)
+                _update_store(out / "store", cache, every, rebuilt, nquads, not job.unchanged, step)
             report.files["store"] = out / "store"
         manifest = {
             "kg_version": __version__,
@@ -269,7 +272,7 @@ def _produce(job: _Job) -> BuildReport:
             commit(out, temps)
             text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
             write_bytes(out / "manifest.json", text.encode())
-            cache.commit(job.key, set(names), inputs.stats)
+            cache.commit(job.key, set(every), inputs.stats)
     except BaseException:
         discard(temps)
         raise
@@ -286,9 +289,12 @@ def _update_store(
     rebuilt: set[str],
     nquads: Path,
     fresh: bool,
+    step: derived.Step,
 ) -> None:
-    """Replace only the rebuilt graphs in an existing store; otherwise load a new one."""
+    """Replace only the rebuilt graphs in an existing store (and what changed in the derived
+    graph); otherwise load a new one."""
     if not fresh and (path / "CURRENT").exists():
         replace_graphs(path, {n: cache.chunks(n).nquads for n in sorted(rebuilt)}, keep=set(names))
+        step.update_store(path)
     else:
         write_store(nquads, path)

@@ -16,7 +16,7 @@ from pathlib import Path
 from kg.atomic import write_text
 from kg.outputs import Chunks
 
-FORMAT = 1
+FORMAT = 2  # 2: pieces carry the graph's summary for kg.derived
 PACKAGE = Path(__file__).resolve().parent
 
 

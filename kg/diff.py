@@ -21,6 +21,7 @@ from pyoxigraph import Literal, NamedNode, Quad, RdfFormat
 
 from kg.build import make_graphs
 from kg.curation import load_project
+from kg.derived import GRAPH as DERIVED_GRAPH
 from kg.ontology import load_ontology
 from kg.vocab import BASE, KG, entity_id_of
 
@@ -69,10 +70,13 @@ def current_quads(root: Path, include_drafts: bool = True) -> set[Quad]:
 
 
 def build_quads(nq: Path) -> set[Quad]:
-    """The quads of a previous build (its kg.nq)."""
+    """The curated quads of a previous build (its kg.nq without the derived graph, which
+    summarises the others and is not curation)."""
     if not nq.exists():
         raise DiffError(f"no previous build at {nq.as_posix()}: run `kg build` first, or use --rev")
-    return set(pyoxigraph.parse(path=str(nq), format=RdfFormat.N_QUADS))
+    quads = pyoxigraph.parse(path=str(nq), format=RdfFormat.N_QUADS)
+    derived = NamedNode(DERIVED_GRAPH)
+    return {q for q in quads if q.graph_name != derived}
 
 
 def revision_quads(root: Path, rev: str, include_drafts: bool = True) -> set[Quad]:

@@ -19,6 +19,7 @@ import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
 
 from kg.atomic import file_mode
+from kg.derived import summarise
 from kg.vocab import PREFIXES
 
 PREFIX_HEADER = "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()).encode()
@@ -26,14 +27,15 @@ PREFIX_HEADER = "".join(f"@prefix {k}: <{v}> .\n" for k, v in PREFIXES.items()).
 
 @dataclass(frozen=True)
 class Chunks:
-    """One graph's piece of each output file."""
+    """One graph's piece of each output file, and its summary for the derived graph."""
 
     trig: bytes
     turtle: bytes
     jsonld: bytes
     nquads: bytes
+    derived: bytes = b""  # kg.derived.summarise: what the graph adds to the corpus aggregates
 
-    FIELDS = ("trig", "turtle", "jsonld", "nquads")
+    FIELDS = ("trig", "turtle", "jsonld", "nquads", "derived")
 
 
 @dataclass(frozen=True)
@@ -64,8 +66,9 @@ def _without_prefixes(data: bytes) -> bytes:
     return b"".join(lines[start:])
 
 
-def render(quads: Sequence[Quad]) -> Chunks:
-    """The pieces of one graph (its quads sorted) for every output."""
+def render(quads: Sequence[Quad], summary: bool = True) -> Chunks:
+    """The pieces of one graph (its quads sorted) for every output, and (``summary``) what it
+    adds to the derived graph."""
     triples = [Triple(q.subject, q.predicate, q.object) for q in quads]
     trig = pyoxigraph.serialize(quads, format=RdfFormat.TRIG, prefixes=PREFIXES) or b""
     turtle = pyoxigraph.serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
@@ -76,6 +79,7 @@ def render(quads: Sequence[Quad]) -> Chunks:
         turtle=_without_prefixes(turtle),
         jsonld=jsonld.strip()[1:-1],
         nquads=nquads,
+        derived=summarise(quads) if summary else b"",
     )
 
 

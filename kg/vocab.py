@@ -114,6 +114,18 @@ class KG(DefinedNamespace):
     validFrom: URIRef
     validUntil: URIRef
     value: URIRef
+    # derived (kg/derived.py): summaries the build computes, not curated facts
+    articleCount: URIRef
+    basis: URIRef
+    entityCount: URIRef
+    factCount: URIRef
+    firstClaim: URIRef
+    firstSeen: URIRef
+    firstSeenIn: URIRef
+    firstSeenYear: URIRef
+    lastSeenYear: URIRef
+    secondClaim: URIRef
+    sourceCount: URIRef
 
 
 # Namespaces of the aligned W3C vocabularies, and the prefixes written into every output.
