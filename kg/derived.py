@@ -437,11 +437,14 @@ class Step:
         start = time.perf_counter()
         store = pyoxigraph.Store(str(path))
         try:
-            if self.old is None:  # no record of what the store holds: replace the graph
+            old = set(self.old.splitlines()) if self.old is not None else None
+            if old is None or _triples(store) != len(old):
+                # no record of what the store holds (a build that failed after updating the
+                # store, say): replace the whole graph
                 store.remove_graph(NamedNode(GRAPH))
                 store.load(self.new, format=pyoxigraph.RdfFormat.N_QUADS)
             else:
-                old, new = set(self.old.splitlines()), set(self.new.splitlines())
+                new = set(self.new.splitlines())
                 update = _update_text(sorted(old - new), sorted(new - old))
                 if update:
                     store.update(update)
@@ -453,6 +456,12 @@ class Step:
     def _spent(self, start: float) -> None:
         key = "derived graph"
         self.timings[key] = self.timings.get(key, 0.0) + time.perf_counter() - start
+
+
+def _triples(store: pyoxigraph.Store) -> int:
+    """How many triples the store's derived graph holds."""
+    rows = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")
+    return int(next(iter(rows))["n"].value)  # type: ignore[index, union-attr]
 
 
 def _update_text(removed: list[bytes], added: list[bytes]) -> str:
