@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import struct
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from itertools import product
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.vocab import BASE, NS, ONTOLOGY_PATH, graph_iri
+from kg.vocab import BASE, NS, graph_iri
 
 if TYPE_CHECKING:
     from kg.cache import BuildCache
@@ -57,7 +57,6 @@ _READ = {
     RDF + "type": "type",
     SCHEMA_MENTIONS: "mentions",
     DCTERMS_DATE: "date",
-    RDFS_LABEL: "label",
     RDF + "subject": "s",
     RDF + "predicate": "p",
     RDF + "object": "o",
@@ -107,7 +106,7 @@ def summarise(quads: Sequence[Quad]) -> bytes:
             for exact in values(sel, "exact")
         ]
 
-    out: dict[str, Any] = {"articles": [], "dates": {}, "mentions": {}, "labels": {}}
+    out: dict[str, Any] = {"articles": [], "dates": {}, "mentions": {}}
     out["facts"], out["claims"] = [], []
     for subject, p in props.items():
         types = {o.value for o in p.get("type", ())}
@@ -117,13 +116,12 @@ def summarise(quads: Sequence[Quad]) -> bytes:
             out["dates"][subject] = values(subject, "date")
         if "mentions" in p:
             out["mentions"][subject] = values(subject, "mentions")
-        if "label" in p and subject.startswith(ENTITY_PREFIX):
-            out["labels"][subject] = values(subject, "label")
         if "s" in p:  # one row per subject, predicate and object (built assertions have one)
             typed = int(_ASSERTION in types)
             stated = values(subject, "statedIn")
             for s_, p_, o in product(values(subject, "s"), values(subject, "p"), p.get("o", ())):
-                out["facts"].append([subject, typed, s_, p_, *_term(o), stated])
+                key = "\x1f".join((s_, p_, *_term(o))).encode()
+                out["facts"].append([subject, typed, hashlib.sha256(key).hexdigest()[:32], stated])
         if "measure" in p and "value" in p:
             claim = {k: values(subject, k) for k in _CLAIM_KEYS}
             claim.update(iri=subject, quotes=quotes(subject))
@@ -154,7 +152,6 @@ class _Merged:
     articles: set[str] = field(default_factory=set)
     dates: dict[str, list[str]] = field(default_factory=dict)
     mentions: dict[str, list[str]] = field(default_factory=dict)
-    labels: dict[str, str] = field(default_factory=dict)  # the least label, as ORDER BY sees it
     facts: list[list[Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
 
@@ -167,23 +164,8 @@ class _Merged:
                 target[subject] = (
                     sorted({*target[subject], *values}) if subject in target else values
                 )
-        labels = self.labels
-        for subject, values in data["labels"].items():
-            least = min(values)
-            labels[subject] = min(labels[subject], least) if subject in labels else least
         self.facts.extend(data["facts"])
         self.claims.extend(data["claims"])
-
-
-@lru_cache(maxsize=1)
-def relation_labels() -> dict[str, str]:
-    """rdfs:label of each ontology term (the `relation` column of single-source-facts)."""
-    labels: dict[str, str] = {}
-    for t in pyoxigraph.parse(path=str(ONTOLOGY_PATH), format=pyoxigraph.RdfFormat.TURTLE):
-        if t.predicate.value == RDFS_LABEL and isinstance(t.subject, NamedNode):
-            iri, label = t.subject.value, t.object.value
-            labels[iri] = min(labels.get(iri, label), label)
-    return labels
 
 
 Row = tuple[str, str, str, str]  # subject, kg: predicate name, object, "" (IRI) or xsd type
@@ -230,43 +212,43 @@ def _entities(m: _Merged, out: _Writer) -> None:
                 first_in[entity].append(article)
             if high > last.get(entity, ""):
                 last[entity] = high
-    for entity, n in count.items():
-        out.integer(entity, "articleCount", n)
+    for entity in sorted(count):
+        out.integer(entity, "articleCount", count[entity])
         date = first.get(entity)
         if date is None:
             continue
         out.string(entity, "firstSeen", date)
         out.integer(entity, "firstSeenYear", int(date[:4]))
         out.integer(entity, "lastSeenYear", int(last[entity][:4]))
-        for article in first_in[entity]:
+        for article in sorted(first_in[entity]):
             out.iri(entity, "firstSeenIn", article)
 
 
 def _articles(m: _Merged, out: _Writer) -> None:
     """kg:factCount and kg:entityCount of every article."""
     facts: dict[str, set[str]] = defaultdict(set)
-    for iri, typed, *_, stated in m.facts:
+    for iri, typed, _, stated in m.facts:
         if typed:
             for article in stated:
                 facts[article].add(iri)
-    for article in m.articles:
+    for article in sorted(m.articles):
         out.integer(article, "factCount", len(facts.get(article, ())))
         out.integer(article, "entityCount", len(set(m.mentions.get(article, ()))))
 
 
 def _source_counts(m: _Merged, out: _Writer) -> None:
-    """kg:sourceCount of each assertion: how many articles state its subject, predicate and
-    object (1: a single-source fact)."""
-    sources: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
-    for _, _, s, p, value, tag, stated in m.facts:
-        sources[(s, p, value, tag)].update(stated)
+    """kg:sourceCount of each assertion whose subject, predicate and object more than one
+    article states (an assertion without it is its triple's only source)."""
+    sources: dict[str, set[str]] = defaultdict(set)
+    for _, _, key, stated in m.facts:
+        sources[key].update(stated)
     counted: dict[str, int] = {}
-    for iri, typed, s, p, value, tag, _ in m.facts:
-        if typed:
-            n = len(sources[(s, p, value, tag)])
+    for iri, typed, key, _ in m.facts:
+        n = len(sources[key])
+        if typed and n > 1:
             counted[iri] = max(counted.get(iri, n), n)
-    for iri, n in counted.items():
-        out.integer(iri, "sourceCount", n)
+    for iri in sorted(counted):
+        out.integer(iri, "sourceCount", counted[iri])
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -286,6 +268,7 @@ def _disagreements(m: _Merged, out: _Writer) -> None:
             continue  # built claims have one of each
         unit = c["unit"][0] if c["unit"] else ""
         groups[(c["measure"][0], unit, frozenset(c["concerns"]))].append(c)
+    pairs = []
     for claims in groups.values():
         claims.sort(key=lambda c: c["iri"])
         for i, c1 in enumerate(claims):
@@ -294,10 +277,11 @@ def _disagreements(m: _Merged, out: _Writer) -> None:
                 if basis is None or _decimal(c1["value"][0]) == _decimal(c2["value"][0]):
                     continue
                 key = f"{c1['iri']}\x1f{c2['iri']}".encode()
-                pair = PAIR_PREFIX + hashlib.sha256(key).hexdigest()[:16]
-                out.iri(pair, "firstClaim", c1["iri"])
-                out.iri(pair, "secondClaim", c2["iri"])
-                out.string(pair, "basis", basis)
+                pairs.append((PAIR_PREFIX + hashlib.sha256(key).hexdigest()[:16], c1, c2, basis))
+    for pair, c1, c2, basis in sorted(pairs, key=lambda p: p[0]):
+        out.iri(pair, "firstClaim", c1["iri"])
+        out.iri(pair, "secondClaim", c2["iri"])
+        out.string(pair, "basis", basis)
 
 
 def _basis(c1: dict[str, Any], c2: dict[str, Any]) -> str | None:
@@ -318,7 +302,8 @@ def _basis(c1: dict[str, Any], c2: dict[str, Any]) -> str | None:
 
 
 def derive(summaries: Iterable[bytes]) -> list[Row]:
-    """The derived graph of a dataset as sorted rows, from the summaries of all its graphs."""
+    """The derived graph of a dataset as rows in a fixed order (entities, articles, assertions,
+    claim pairs; each by IRI, a subject's rows together), from all its graphs' summaries."""
     merged = _Merged()
     for summary in summaries:
         if summary:
@@ -328,55 +313,60 @@ def derive(summaries: Iterable[bytes]) -> list[Row]:
     _articles(merged, out)
     _source_counts(merged, out)
     _disagreements(merged, out)
-    return sorted(set(out.rows))
+    return out.rows
 
 
 # ------------------------------------------------------------------------------ serialisation
 
 
+_SPECIAL = re.compile(r'["\\\n\r]')
+
+
 def _quoted(text: str) -> str:
     """A Turtle / N-Triples string literal (STRING_LITERAL_QUOTE)."""
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
-    return '"' + escaped.replace("\n", "\\n").replace("\r", "\\r") + '"'
-
-
-def _object(o: str, kind: str) -> str:
-    if not kind:
-        return f"<{o}>"
-    if kind == "string":
-        return _quoted(o)
-    return f"{_quoted(o)}^^<{XSD}{kind}>"
-
-
-def _jsonld_value(o: str, kind: str) -> dict[str, str]:
-    if not kind:
-        return {"@id": o}
-    if kind == "string":
-        return {"@value": o}
-    return {"@type": XSD + kind, "@value": o}
+    if _SPECIAL.search(text):
+        text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        text = text.replace("\r", "\\r")
+    return f'"{text}"'
 
 
 def render_rows(rows: Sequence[Row]) -> Chunks:
     """The derived graph's piece of every output, written directly from the rows (the terms
-    are the build's own IRIs, integers and short strings); tests/test_derived.py parses each
-    piece back and compares it with pyoxigraph's rendering of the same quads."""
+    are the build's own IRIs, integers and short strings, and pyoxigraph's terms cost ~3 µs
+    each to make); tests/test_derived.py parses each piece back and compares it with
+    pyoxigraph's rendering of the same quads."""
     from kg.outputs import Chunks
 
-    graph = f"<{GRAPH}>"
-    lines = [f"<{s}> <{NS}{p}> {_object(o, kind)}" for s, p, o, kind in rows]
-    nquads = "".join(f"{line} {graph} .\n" for line in lines)
-    turtle = "".join(f"{line} .\n" for line in lines)
-    trig = f"{graph} {{\n" + "".join(f"\t{line} .\n" for line in lines) + "}\n" if rows else ""
-    subjects: list[dict[str, Any]] = []
+    if not rows:
+        return Chunks(b"", b"", b"", b"")
+    integer = f"^^<{XSD}integer>"
+    lines = []
+    values = []  # JSON-LD value objects, as text
     for s, p, o, kind in rows:
-        if not subjects or subjects[-1]["@id"] != s:
-            subjects.append({"@id": s})
-        subjects[-1].setdefault(NS + p, []).append(_jsonld_value(o, kind))
-    jsonld = (
-        json.dumps({"@id": GRAPH, "@graph": subjects}, separators=(",", ":"), ensure_ascii=False)
-        if rows
-        else ""
-    )
+        if not kind:
+            lines.append(f"<{s}> <{NS}{p}> <{o}>")
+            values.append(f'{{"@id":{json.dumps(o)}}}')
+        elif kind == "integer":
+            lines.append(f'<{s}> <{NS}{p}> "{o}"{integer}')
+            values.append(f'{{"@type":"{XSD}integer","@value":"{o}"}}')
+        else:
+            lines.append(f"<{s}> <{NS}{p}> {_quoted(o)}")
+            values.append(f'{{"@value":{json.dumps(o, ensure_ascii=False)}}}')
+    graph = f"<{GRAPH}>"
+    nquads = f" {graph} .\n".join(lines) + f" {graph} .\n"
+    turtle = " .\n".join(lines) + " .\n"
+    trig = f"{graph} {{\n\t" + " .\n\t".join(lines) + " .\n}\n"
+    # expanded JSON-LD: one object per subject, one array per predicate
+    by_subject: dict[str, dict[str, list[str]]] = {}
+    for (s, p, _, _), value in zip(rows, values, strict=True):
+        by_subject.setdefault(s, {}).setdefault(p, []).append(value)
+    nodes = [
+        f'{{"@id":{json.dumps(s)},'
+        + ",".join(f'"{NS}{p}":[{",".join(v)}]' for p, v in predicates.items())
+        + "}"
+        for s, predicates in by_subject.items()
+    ]
+    jsonld = f'{{"@id":"{GRAPH}","@graph":[' + ",".join(nodes) + "]}"
     return Chunks(trig.encode(), turtle.encode(), jsonld.encode(), nquads.encode())
 
 

@@ -92,10 +92,10 @@ def test_source_count_counts_the_articles_stating_the_same_triple(seed_store) ->
     for f in assertions.values():
         stating[(f[RDF + "subject"], f[RDF + "predicate"], f[RDF + "object"])].add(f["article"])
     counts = derived_values(seed_store, "sourceCount")
-    assert set(counts) == set(assertions)
+    assert len(assertions) > 100
     for iri, f in assertions.items():
-        key = (f[RDF + "subject"], f[RDF + "predicate"], f[RDF + "object"])
-        assert counts[iri] == {str(len(stating[key]))}, iri
+        n = len(stating[(f[RDF + "subject"], f[RDF + "predicate"], f[RDF + "object"])])
+        assert counts.get(iri, {"1"}) == {str(n)}, iri  # given only when two or more
 
 
 def test_the_disagreeing_pair_is_two_claims_about_one_measure(seed_store) -> None:
