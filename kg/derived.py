@@ -43,6 +43,20 @@ if TYPE_CHECKING:
 NAME = "derived"
 GRAPH = graph_iri(NAME)
 PAIR_PREFIX = f"{BASE}derived/claim-pair/"
+# every predicate of the derived graph (kg: terms, declared in ontology/kg.ttl as derived)
+PREDICATES = (
+    "articleCount",
+    "firstSeen",
+    "firstSeenYear",
+    "lastSeenYear",
+    "firstSeenIn",
+    "factCount",
+    "entityCount",
+    "sourceCount",
+    "firstClaim",
+    "secondClaim",
+    "basis",
+)
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"

@@ -18,10 +18,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from kg.derived import PREDICATES
 from kg.queries import NamedQuery, QueryError, run_named
 from kg.results import GRAPH_FORMATS, Result, serialize, shorten
 from kg.server import CSP, GRAPH_MEDIA, WEB_DIR, ApiError, Service, _media, negotiate
-from kg.vocab import entity_id_of, entity_iri
+from kg.vocab import NS, entity_id_of, entity_iri
 
 _ENV = Environment(
     loader=FileSystemLoader(str(WEB_DIR / "templates")),
@@ -31,14 +32,18 @@ _ENV = Environment(
 )
 ENTITY_MEDIA = {"text/html": "html", "application/xhtml+xml": "html"} | GRAPH_MEDIA
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,200}$")
-_ABOUT = """
-SELECT ?e ?p ?o ?pLabel WHERE {
+# An entity page shows what the curated graphs say: the derived graph's summaries (kg.derived:
+# article counts, first seen) are left out of the page and of its RDF.
+_CURATED = f"FILTER(?p NOT IN ({', '.join(f'<{NS}{name}>' for name in PREDICATES)}))"
+_ABOUT = f"""
+SELECT ?e ?p ?o ?pLabel WHERE {{
   ?e ?p ?o .
-  OPTIONAL { ?p <http://www.w3.org/2000/01/rdf-schema#label> ?pLabel }
-} ORDER BY ?p ?o
+  {_CURATED}
+  OPTIONAL {{ ?p <http://www.w3.org/2000/01/rdf-schema#label> ?pLabel }}
+}} ORDER BY ?p ?o
 """
-_DESCRIBE = """
-CONSTRUCT { ?e ?p ?o . ?s ?q ?e } WHERE { { ?e ?p ?o } UNION { ?s ?q ?e } }
+_DESCRIBE = f"""
+CONSTRUCT {{ ?e ?p ?o . ?s ?q ?e }} WHERE {{ {{ ?e ?p ?o {_CURATED} }} UNION {{ ?s ?q ?e }} }}
 """
 KG_NS = "https://kg.invalid/ns#"
 # (heading, query, parameter) shown on a page, by the entity's kind; "*" for every kind

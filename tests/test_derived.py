@@ -124,7 +124,7 @@ def test_derived_triples_are_not_counted_as_facts(seed_build: Path, seed_store) 
         q.predicate.value for q in seed_store.quads_for_pattern(None, None, None, DERIVED)
     }
     assert predicates and all(p.startswith(NS) for p in predicates)
-    assert {p[len(NS) :] for p in predicates} <= set(KG.__annotations__)
+    assert {p[len(NS) :] for p in predicates} <= set(derived.PREDICATES) <= set(KG.__annotations__)
     # kg stats counts classes over every graph: the same as over the curated graphs alone
     curated_store = ox.Store()
     curated_store.extend(curated(seed_store))
@@ -290,3 +290,23 @@ def test_a_store_out_of_step_with_the_cache_is_repaired(project: Path, tmp_path:
     mine = set(open_store(out / "store").quads_for_pattern(None, None, None, DERIVED))
     assert stray not in mine
     assert mine == set(open_store(full / "store").quads_for_pattern(None, None, None, DERIVED))
+
+
+def test_entity_pages_show_only_what_the_curated_graphs_say(seed_build: Path) -> None:
+    import httpx
+    from _kgserver import live_server
+
+    with live_server(seed_build / "store", workers=1) as base:
+        page = httpx.get(base + "/entity/osce-pob", timeout=30).text
+        turtle = httpx.get(base + "/entity/osce-pob?format=ntriples", timeout=30).text
+    assert "OSCE Programme Office in Bishkek" in page
+    for name in ("article count", "first seen", "articleCount", "firstSeen"):
+        assert name not in page, name
+    curated_store = ox.Store()
+    curated_store.extend(curated(open_store(seed_build / "store")))
+    about = {
+        q.triple
+        for q in curated_store
+        if q.subject.value == ID + "osce-pob" or q.object.value == ID + "osce-pob"
+    }
+    assert {q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.N_TRIPLES)} == about
