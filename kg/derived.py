@@ -120,8 +120,9 @@ def summarise(quads: Sequence[Quad]) -> bytes:
             for exact in values(sel, "exact")
         ]
 
-    out: dict[str, Any] = {"articles": [], "dates": {}, "mentions": {}}
-    out["facts"], out["claims"] = [], []
+    # long lists travel as one string of lines: 10,000 summaries are parsed on every build
+    out: dict[str, Any] = {"articles": [], "dates": {}, "mentions": {}, "facts": {}, "claims": []}
+    facts: dict[str, list[str]] = defaultdict(list)
     for subject, p in props.items():
         types = {o.value for o in p.get("type", ())}
         if _ARTICLE in types:
@@ -129,17 +130,18 @@ def summarise(quads: Sequence[Quad]) -> bytes:
         if "date" in p:
             out["dates"][subject] = values(subject, "date")
         if "mentions" in p:
-            out["mentions"][subject] = values(subject, "mentions")
-        if "s" in p:  # one row per subject, predicate and object (built assertions have one)
+            out["mentions"][subject] = "\n".join(values(subject, "mentions"))
+        if "s" in p:  # "typed iri key" per subject, predicate and object, by kg:statedIn
             typed = int(_ASSERTION in types)
-            stated = values(subject, "statedIn")
+            stated = " ".join(values(subject, "statedIn"))
             for s_, p_, o in product(values(subject, "s"), values(subject, "p"), p.get("o", ())):
-                key = "\x1f".join((s_, p_, *_term(o))).encode()
-                out["facts"].append([subject, typed, hashlib.sha256(key).hexdigest()[:32], stated])
+                key = hashlib.sha256("\x1f".join((s_, p_, *_term(o))).encode()).hexdigest()
+                facts[stated].append(f"{typed} {subject} {key[:32]}")
         if "measure" in p and "value" in p:
             claim = {k: values(subject, k) for k in _CLAIM_KEYS}
             claim.update(iri=subject, quotes=quotes(subject))
             out["claims"].append(claim)
+    out["facts"] = {stated: "\n".join(lines) for stated, lines in facts.items()}
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -166,19 +168,19 @@ class _Merged:
     articles: set[str] = field(default_factory=set)
     dates: dict[str, list[str]] = field(default_factory=dict)
     mentions: dict[str, list[str]] = field(default_factory=dict)
-    facts: list[list[Any]] = field(default_factory=list)
+    facts: list[tuple[list[str], list[str]]] = field(default_factory=list)  # (articles, lines)
     claims: list[dict[str, Any]] = field(default_factory=list)
 
     def add(self, summary: bytes) -> None:
         data = json.loads(summary)
         self.articles.update(data["articles"])
-        for key in ("dates", "mentions"):
-            target = getattr(self, key)
-            for subject, values in data[key].items():
-                target[subject] = (
-                    sorted({*target[subject], *values}) if subject in target else values
-                )
-        self.facts.extend(data["facts"])
+        mentions = {subject: text.split("\n") for subject, text in data["mentions"].items()}
+        for target, part in ((self.dates, data["dates"]), (self.mentions, mentions)):
+            for subject, values in part.items():
+                known = target.get(subject)
+                target[subject] = sorted({*known, *values}) if known else values
+        for stated, text in data["facts"].items():
+            self.facts.append((stated.split(" ") if stated else [], text.split("\n")))
         self.claims.extend(data["claims"])
 
 
@@ -241,10 +243,10 @@ def _entities(m: _Merged, out: _Writer) -> None:
 def _articles(m: _Merged, out: _Writer) -> None:
     """kg:factCount and kg:entityCount of every article."""
     facts: dict[str, set[str]] = defaultdict(set)
-    for iri, typed, _, stated in m.facts:
-        if typed:
-            for article in stated:
-                facts[article].add(iri)
+    for stated, lines in m.facts:
+        typed = {line.split(" ", 2)[1] for line in lines if line[0] == "1"}
+        for article in stated:
+            facts[article].update(typed)
     for article in sorted(m.articles):
         out.integer(article, "factCount", len(facts.get(article, ())))
         out.integer(article, "entityCount", len(set(m.mentions.get(article, ()))))
@@ -253,14 +255,22 @@ def _articles(m: _Merged, out: _Writer) -> None:
 def _source_counts(m: _Merged, out: _Writer) -> None:
     """kg:sourceCount of each assertion whose subject, predicate and object more than one
     article states (an assertion without it is its triple's only source)."""
-    sources: dict[str, set[str]] = defaultdict(set)
-    for _, _, key, stated in m.facts:
-        sources[key].update(stated)
+    first: dict[str, str] = {}  # triple key -> the first article seen stating it
+    more: dict[str, set[str]] = {}  # triple key -> every article, once there are two
+    for stated, lines in m.facts:
+        for line in lines:
+            key = line[-32:]
+            for article in stated:
+                known = first.setdefault(key, article)
+                if known != article:
+                    more.setdefault(key, {known}).add(article)
     counted: dict[str, int] = {}
-    for iri, typed, key, _ in m.facts:
-        n = len(sources[key])
-        if typed and n > 1:
-            counted[iri] = max(counted.get(iri, n), n)
+    for _, lines in m.facts:
+        for line in lines:
+            if line[0] == "1" and line[-32:] in more:
+                iri = line[2:-33]
+                n = len(more[line[-32:]])
+                counted[iri] = max(counted.get(iri, n), n)
     for iri in sorted(counted):
         out.integer(iri, "sourceCount", counted[iri])
 
@@ -272,47 +282,51 @@ def _decimal(value: str) -> Decimal | None:
         return None
 
 
+@dataclass(frozen=True)
+class _Claim:
+    iri: str
+    value: Decimal
+    period: str  # "start/end", "/" when the claim states no period
+    year: str | None  # of kg:claimDate
+
+
 def _disagreements(m: _Merged, out: _Writer) -> None:
     """Pairs of claims about the same measure, unit and kg:concerns set whose values differ,
     unless both state periods and the periods differ (docs/queries.md): one node per pair
     with kg:firstClaim (the lesser IRI), kg:secondClaim and kg:basis."""
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    groups: dict[tuple[Any, ...], list[_Claim]] = defaultdict(list)
     for c in m.claims:
-        if len(c["measure"]) != 1 or len(c["value"]) != 1 or _decimal(c["value"][0]) is None:
-            continue  # built claims have one of each
+        value = _decimal(c["value"][0]) if len(c["value"]) == 1 else None
+        if len(c["measure"]) != 1 or value is None:
+            continue  # built claims have one measure and one value
         unit = c["unit"][0] if c["unit"] else ""
-        groups[(c["measure"][0], unit, frozenset(c["concerns"]))].append(c)
-    pairs = []
-    for claims in groups.values():
-        claims.sort(key=lambda c: c["iri"])
-        for i, c1 in enumerate(claims):
-            for c2 in claims[i + 1 :]:
-                basis = _basis(c1, c2)
-                if basis is None or _decimal(c1["value"][0]) == _decimal(c2["value"][0]):
-                    continue
-                key = f"{c1['iri']}\x1f{c2['iri']}".encode()
-                pairs.append((PAIR_PREFIX + hashlib.sha256(key).hexdigest()[:16], c1, c2, basis))
-    for pair, c1, c2, basis in sorted(pairs, key=lambda p: p[0]):
-        out.iri(pair, "firstClaim", c1["iri"])
-        out.iri(pair, "secondClaim", c2["iri"])
-        out.string(pair, "basis", basis)
-
-
-def _basis(c1: dict[str, Any], c2: dict[str, Any]) -> str | None:
-    """How comparable two claims are; None when both state periods and they differ."""
-
-    def period(c: dict[str, Any]) -> str:
         start = c["periodStart"][0] if c["periodStart"] else ""
         end = c["periodEnd"][0] if c["periodEnd"] else ""
-        return f"{start}/{end}"
-
-    p1, p2 = period(c1), period(c2)
-    if p1 != "/" and p2 != "/":
-        return "same period" if p1 == p2 else None
-    d1, d2 = c1["claimDate"], c2["claimDate"]
-    if d1 and d2 and d1[0][:4] == d2[0][:4]:
-        return "same year"
-    return "different dates"
+        year = c["claimDate"][0][:4] if c["claimDate"] else None
+        claim = _Claim(c["iri"], value, f"{start}/{end}", year)
+        groups[(c["measure"][0], unit, frozenset(c["concerns"]))].append(claim)
+    pairs = []
+    for claims in groups.values():
+        claims.sort(key=lambda c: c.iri)
+        for i, c1 in enumerate(claims):
+            for c2 in claims[i + 1 :]:
+                if c1.value == c2.value:
+                    continue
+                if c1.period != "/" and c2.period != "/":
+                    if c1.period != c2.period:
+                        continue
+                    basis = "same period"
+                elif c1.year is not None and c1.year == c2.year:
+                    basis = "same year"
+                else:
+                    basis = "different dates"
+                key = f"{c1.iri}\x1f{c2.iri}".encode()
+                pairs.append((PAIR_PREFIX + hashlib.sha256(key).hexdigest()[:16], c1, c2, basis))
+    pairs.sort(key=lambda p: p[0])
+    for pair, c1, c2, basis in pairs:
+        out.iri(pair, "firstClaim", c1.iri)
+        out.iri(pair, "secondClaim", c2.iri)
+        out.string(pair, "basis", basis)
 
 
 def derive(summaries: Iterable[bytes]) -> list[Row]:
@@ -359,7 +373,7 @@ def render_rows(rows: Sequence[Row]) -> Chunks:
     for s, p, o, kind in rows:
         if not kind:
             lines.append(f"<{s}> <{NS}{p}> <{o}>")
-            values.append(f'{{"@id":{json.dumps(o)}}}')
+            values.append(f'{{"@id":"{o}"}}')  # an IRI has no '"', '\\' or control character
         elif kind == "integer":
             lines.append(f'<{s}> <{NS}{p}> "{o}"{integer}')
             values.append(f'{{"@type":"{XSD}integer","@value":"{o}"}}')
@@ -375,7 +389,7 @@ def render_rows(rows: Sequence[Row]) -> Chunks:
     for (s, p, _, _), value in zip(rows, values, strict=True):
         by_subject.setdefault(s, {}).setdefault(p, []).append(value)
     nodes = [
-        f'{{"@id":{json.dumps(s)},'
+        f'{{"@id":"{s}",'
         + ",".join(f'"{NS}{p}":[{",".join(v)}]' for p, v in predicates.items())
         + "}"
         for s, predicates in by_subject.items()
