@@ -71,8 +71,12 @@ def _build(project: Path, code: Path | None) -> tuple[float, float, dict[str, fl
     if code is not None:
         env["PYTHONPATH"] = str(code)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    out = subprocess.run(
-        [sys.executable, "-c", _CHILD, str(project)], env=env, check=True, capture_output=True
+    out = subprocess.run(  # in the project folder: `-c` puts the working folder first on sys.path
+        [sys.executable, "-c", _CHILD, str(project)],
+        env=env,
+        cwd=project,
+        check=True,
+        capture_output=True,
     ).stdout
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
