@@ -310,3 +310,25 @@ def test_entity_pages_show_only_what_the_curated_graphs_say(seed_build: Path) ->
         if q.subject.value == ID + "osce-pob" or q.object.value == ID + "osce-pob"
     }
     assert {q.triple for q in ox.parse(turtle.encode(), format=ox.RdfFormat.N_TRIPLES)} == about
+
+
+def test_a_change_that_leaves_every_summary_as_it_was_reuses_the_derived_graph(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    build_project(project, out)
+    before = (out / "kg.nq").read_bytes()
+    curation = project / "seeds" / "curation" / "002_second.yaml"
+    curation.write_text(CURATION_2 + "# a note that changes nothing in the graph\n")
+
+    def fail(*args: object) -> None:
+        raise AssertionError("the derived graph was recomputed")
+
+    monkeypatch.setattr(derived, "derive", fail)
+    assert build_project(project, out).rebuilt == ["002_second"]
+    assert (out / "kg.nq").read_bytes() == before
+    monkeypatch.undo()
+    full = tmp_path / "full"
+    build_project(project, full, incremental=False)
+    for name in ("kg.trig", "kg.ttl", "kg.jsonld", "kg.nq"):
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
