@@ -390,6 +390,29 @@ def render_rows(rows: Sequence[Row]) -> Chunks:
     return Chunks(trig.encode(), turtle.encode(), jsonld.encode(), nquads.encode())
 
 
+_ESCAPES = re.compile(r"\\(.)")
+_UNESCAPE = {"n": "\n", "r": "\r", '"': '"', "\\": "\\"}
+
+
+def rows_of(nquads: bytes) -> list[Row]:
+    """The rows :func:`render_rows` wrote as N-Quads, read back (only that writer's lines)."""
+    integer = f'"^^<{XSD}integer>'
+    tail = f"> <{GRAPH}> ."
+    rows: list[Row] = []
+    for line in nquads.decode().splitlines():
+        s, rest = line[1:].split("> <", 1)
+        p, o = rest.split("> ", 1)
+        o = o[: -len(tail) + 1]  # the object, without " <graph> ."
+        p = p[len(NS) :]
+        if o.startswith("<"):
+            rows.append((s, p, o[1:-1], ""))
+        elif o.endswith(integer):
+            rows.append((s, p, o[1 : -len(integer)], "integer"))
+        else:
+            rows.append((s, p, _ESCAPES.sub(lambda m: _UNESCAPE[m.group(1)], o[1:-1]), "string"))
+    return rows
+
+
 def to_quads(rows: Iterable[Row]) -> list[Quad]:
     """The rows as pyoxigraph quads (for tests and tools; the build writes text)."""
     graph = NamedNode(GRAPH)
@@ -423,6 +446,7 @@ class Step:
         when no summary changed, else computed from the summaries and staged in the cache
         under :data:`NAME`."""
         from kg.cache import CachedGraph
+        from kg.outputs import Chunks
 
         summaries = []
         for name in names:
@@ -444,13 +468,17 @@ class Step:
         self.old = old.nquads if old is not None else None
         if old is not None and last is not None and last.inputs == inputs:
             self.new = old.nquads  # the same summaries give the same graph
+            chunks = render_rows(rows_of(old.nquads))
             self._spent(start)
-            yield old
+            yield chunks
             return
         rows = derive(summaries)
         chunks = render_rows(rows)
         self.new = chunks.nquads
-        self.cache.stage(NAME, chunks, CachedGraph(inputs, len(rows)))
+        # only the N-Quads are kept (the store update diffs them; the other pieces are written
+        # from them again when reused): 24 of 83 MB at 10,000 articles
+        kept = Chunks(b"", b"", b"", chunks.nquads)
+        self.cache.stage(NAME, kept, CachedGraph(inputs, len(rows)))
         self._spent(start)
         yield chunks
 

@@ -163,6 +163,12 @@ def test_the_written_pieces_are_the_quads(seed_build: Path) -> None:
         assert set(ox.parse(getattr(mine, piece), format=fmt)) == quads, piece
         head = PREFIX_HEADER if piece == "trig" else b""
         assert set(ox.parse(head + getattr(theirs, piece), format=fmt)) == quads, piece
+    assert derived.rows_of(mine.nquads) == rows  # what a rebuild reads back from the cache
+    odd = [(ID + "x", "basis", 'a "quoted" \\ back\nslash\r', "string")]
+    assert derived.rows_of(derived.render_rows(odd).nquads) == odd
+    assert set(ox.parse(derived.render_rows(odd).nquads, format=ox.RdfFormat.N_QUADS)) == set(
+        derived.to_quads(odd)
+    )
     triples = {q.triple for q in quads}
     assert {q.triple for q in ox.parse(mine.turtle, format=ox.RdfFormat.TURTLE)} == triples
     assert set(ox.parse(b"[" + mine.jsonld + b"]", format=ox.RdfFormat.JSON_LD)) == quads
