@@ -27,7 +27,7 @@ from kg.graph import make_graphs
 from kg.outputs import OUTPUTS, commit, discard, render, write_outputs
 from kg.pipeline import ArticleResult
 from kg.problems import CurationError, Problem
-from kg.store import replace_graphs, write_store
+from kg.store import StoreLoader, replace_graphs, write_store
 from kg.validate import validate_graphs
 
 Progress = Callable[[str], None]
@@ -213,6 +213,37 @@ class _Job:
 
 def _produce(job: _Job) -> BuildReport:
     """Check, build, validate and render what changed, then write every output and the store."""
+    loading = _Loading(job.out / "store", enabled=job.store and not job.unchanged)
+    try:
+        return _produce_with(job, loading)
+    except BaseException:
+        loading.abort()
+        raise
+
+
+@dataclass
+class _Loading:
+    """The new store of a full build, loaded as the graphs are rendered (kg.store.StoreLoader).
+
+    Started at the first graph, when the worker processes already exist (see StoreLoader)."""
+
+    path: Path
+    enabled: bool
+    loader: StoreLoader | None = None
+
+    def feed(self, nquads: bytes) -> None:
+        if self.enabled:
+            if self.loader is None:
+                self.loader = StoreLoader(self.path)
+            self.loader.feed(nquads)
+
+    def abort(self) -> None:
+        if self.loader is not None:
+            self.loader.abort()
+            self.loader = None
+
+
+def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
     out, cache, inputs, report, stage = job.out, job.cache, job.inputs, job.report, job.stage
 
     def keep(result: ArticleResult) -> None:
@@ -221,6 +252,7 @@ def _produce(job: _Job) -> BuildReport:
             inputs.articles[result.id], result.quads, result.entities, result.left_out
         )
         cache.stage(result.id, result.chunks, record)
+        loading.feed(result.chunks.nquads)
 
     with stage("check, build, validate and render articles"):
         results = _run(job.plan, job.validate, chunks=True, keep=keep)
@@ -229,7 +261,9 @@ def _produce(job: _Job) -> BuildReport:
             quads = make_graphs(_registry_curation(job.plan))["registry"]
             if job.validate:
                 check_shapes({"registry": quads})
-            cache.stage("registry", render(quads), CachedGraph(inputs.shared, len(quads)))
+            chunks = render(quads)
+            cache.stage("registry", chunks, CachedGraph(inputs.shared, len(quads)))
+            loading.feed(chunks.nquads)
             results_names = ["registry"]
         else:
             results_names = []
@@ -254,9 +288,12 @@ def _produce(job: _Job) -> BuildReport:
     try:
         if job.store:
             with stage("load store"):
-                nquads = temps["kg.nq"]
-                rebuilt = set(results_names)
-                _update_store(out / "store", cache, names, rebuilt, nquads, not job.unchanged)
+                if loading.loader is not None:
+                    loading.loader.finish()
+                    loading.loader = None
+                else:
+                    nquads, rebuilt = temps["kg.nq"], set(results_names)
+                    _update_store(out / "store", cache, names, rebuilt, nquads, not job.unchanged)
             report.files["store"] = out / "store"
         manifest = {
             "kg_version": __version__,
