@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
 from kg.results import Result, query_store
-from kg.safety import check_query
+from kg.safety import PAGE_MARK, check_query
 from kg.vocab import entity_id_of, entity_iri
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -46,6 +46,8 @@ _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 PAGE_WORDS = ("limit", "offset")
 ALL = "all"
 _TRAILING_MODIFIER = re.compile(r"(?is)\b(LIMIT|OFFSET)\s+\d+\s*$|\bVALUES\b[^{}]*\{[^{}]*\}\s*$")
+# the line of a query that marks where its page goes (inside the sub-select that finds it)
+_MARK_LINE = re.compile(r"(?m)^([ \t]*)# PAGE[ \t]*$")
 
 Runner = Callable[[str, dict[str, Any] | None], Result]
 
@@ -168,6 +170,7 @@ def parse_header(path: Path, text: str, check: bool = True) -> NamedQuery:
             f"{path}: a named query may not end with LIMIT, OFFSET or VALUES: the runner pages it "
             "(use '# page: N' for a default page)"
         )
+    problems.extend(f"{path}: {p}" for p in _page_mark_problems(text))
     form = _form_of(text)
     if check:
         try:
@@ -190,6 +193,29 @@ def parse_header(path: Path, text: str, check: bool = True) -> NamedQuery:
         form=form,
         page=page,
     )
+
+
+def _page_mark_problems(text: str) -> list[str]:
+    """A ``# PAGE`` line must be single, inside a sub-select, and the whole query must be
+    ordered again (a sub-select's order does not carry over to the query around it)."""
+    marks = list(_MARK_LINE.finditer(text))
+    if not marks:
+        return []
+    if len(marks) > 1:
+        return ["'# PAGE' marks the page once"]
+    from kg.remote_bind import _tokens
+
+    depth = 0
+    for _at, kind in _tokens(text[: marks[0].start()]):
+        depth += {"{": 1, "}": -1}.get(kind, 0)
+    problems = []
+    if depth < 2:
+        problems.append("'# PAGE' belongs inside the sub-select that finds the page")
+    outer = text[text.rfind("}") + 1 :]
+    if not re.search(r"(?i)\bORDER\s+BY\b", outer):
+        problems.append("a query paged at '# PAGE' needs its own ORDER BY (the sub-select's")
+        problems[-1] += " order does not carry over)"
+    return problems
 
 
 def _parse_param(spec: str) -> Param:
@@ -466,14 +492,24 @@ def parse_offset(raw: str) -> int:
 
 
 def paged_text(text: str, size: int | None, offset: int = 0) -> str:
-    """``text`` with ``LIMIT size+1`` and ``OFFSET offset`` appended (the extra row tells that
-    more rows follow); only whole numbers are written, never user text."""
-    tail = ""
+    """``text`` with ``LIMIT size+1`` and ``OFFSET offset`` (the extra row tells that more rows
+    follow); only whole numbers are written, never user text.
+
+    The page goes at the end, or, in a query with a ``# PAGE`` line, on that line: the query
+    then finds its page in a sub-select ordered as the whole query is, and looks up the rest
+    of each row for the page's rows only (docs/queries.md, "Pages")."""
+    words = []
     if size is not None:
-        tail += f"\nLIMIT {int(size) + 1}"
+        words.append(f"LIMIT {int(size) + 1}")
     if offset:
-        tail += f"\nOFFSET {int(offset)}"
-    return text.rstrip() + tail + "\n" if tail else text
+        words.append(f"OFFSET {int(offset)}")
+    if not words:
+        return text
+    mark = _MARK_LINE.search(text)
+    if mark:
+        line = f"{mark.group(1)}{' '.join(words)} {PAGE_MARK}"
+        return text[: mark.start()] + line + text[mark.end() :]
+    return text.rstrip() + "\n" + "\n".join(words) + "\n"
 
 
 def page_size(query: NamedQuery, limit: int | str | None = "default") -> int | None:

@@ -109,8 +109,10 @@ class StoreLoader:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
-        # bounded, so a slow load holds the build back rather than the pieces piling up
-        self.pieces: queue.Queue[bytes | BaseException | None] = queue.Queue(maxsize=2000)
+        # not bounded: while the loader sorts and writes a batch it reads nothing, and a full
+        # queue would then hold up the build and its workers (the pieces are at most the size
+        # of kg.nq, and are taken as soon as the loader reads again)
+        self.pieces: queue.Queue[bytes | BaseException | None] = queue.Queue()
         self.store: pyoxigraph.Store | None = pyoxigraph.Store(str(self.tmp))
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._load, name="kg-store-load", daemon=True)
@@ -129,12 +131,8 @@ class StoreLoader:
         self._put(nquads)
 
     def _put(self, piece: bytes | None) -> None:
-        while self.thread.is_alive():  # a load that failed takes nothing more
-            try:
-                self.pieces.put(piece, timeout=1)
-                return
-            except queue.Full:
-                continue
+        if self.thread.is_alive():  # a load that failed takes nothing more
+            self.pieces.put(piece)
 
     def finish(self) -> None:
         """Wait for the load, add the ontology, compact, and swap the store into place."""
@@ -154,7 +152,7 @@ class StoreLoader:
     def abort(self) -> None:
         """Stop the load and remove what it wrote; the store in place stays as it was."""
         if self.thread.is_alive():
-            while True:  # only this thread puts, so after draining there is room
+            while True:  # what is still queued is not needed any more
                 try:
                     self.pieces.get_nowait()
                 except queue.Empty:

@@ -220,15 +220,66 @@ def test_injection_in_entity_and_iri_parameters_is_refused(library, run, payload
         bind_value(run, Param("x", "iri"), payload)
 
 
+def _sub_select_spans(text: str) -> list[tuple[int, int]]:
+    """Where the sub-selects of a query are (offsets of their braces), comments left out."""
+    from kg.remote_bind import _tokens
+
+    spans, stack = [], []
+    for at, kind in _tokens(text):
+        if kind == "{":
+            stack.append((at, text[at + 1 : at + 40].lstrip().upper().startswith("SELECT")))
+        elif kind == "}":
+            start, is_select = stack.pop()
+            if is_select:
+                spans.append((start, at))
+    return spans
+
+
+def _binds_inside_a_sub_select(q) -> bool:
+    import re
+
+    spans = _sub_select_spans(q.text)
+    return any(
+        a < m.start() < b
+        for p in q.params
+        for m in re.finditer(rf"\?{p.name}\b", q.text)
+        for a, b in spans
+    )
+
+
 def test_values_text_gives_the_same_answers_as_substitution(library, run, seed_store) -> None:
     """The bound text (kg.remote.bind_values, used locally and remotely) means the same as
-    pyoxigraph's own ``substitutions=``."""
+    pyoxigraph's own ``substitutions=``. Queries that use a parameter inside a sub-select (to
+    find a page, or to start from the parameter) are compared with their plain formulation in
+    test_paging instead: ``substitutions=`` does not reach a sub-select, the text binding
+    does."""
     for q in library.values():
+        if _binds_inside_a_sub_select(q):
+            continue
         bindings = bind_params(run, q, q.example_args())
         local = query_store(seed_store, q.text, bindings, limit=None)
         remote = execute(seed_store, bind_values(q.text, bindings))
         assert remote.variables == local.variables, q.name
         assert normalised(remote.rows) == normalised(local.rows), q.name
+
+
+def test_parameters_are_written_into_every_sub_select(library) -> None:
+    """A query that uses a parameter inside a sub-select is right only if the text binding
+    writes the term in everywhere; kg.remote_bind falls back to a VALUES block alone when the
+    substituted text would not parse (the sub-select would then see no value: every row)."""
+    from itertools import combinations
+
+    from kg.remote_bind import _substitution_parses
+
+    inside = [q for q in library.values() if _binds_inside_a_sub_select(q)]
+    assert {"quotations", "officials", "claims", "timeline", "entity-facts"} <= {
+        q.name for q in inside
+    }
+    for q in inside:
+        kinds = [(p.name, "iri" if p.type in ("entity", "iri") else "literal") for p in q.params]
+        for n in range(1, len(kinds) + 1):
+            for subset in combinations(kinds, n):
+                assert _substitution_parses(q.text, tuple(sorted(subset))), (q.name, subset)
 
 
 def test_values_text_of_an_injection_payload_matches_nothing(library, run, seed_store) -> None:

@@ -767,3 +767,28 @@ def test_a_remote_page_is_the_embedded_page(pushed_seed: Endpoint, seed_store: o
         assert remote_page.rows == embedded.rows and embedded.rows, offset
         assert (remote_page.truncated, remote_page.offset) == (embedded.truncated, offset)
     assert embedded.truncated is False  # 140 rows: the third page is the last
+
+
+@pytest.mark.parametrize("name", ["claims", "officials", "quotations", "timeline", "entity-facts"])
+def test_a_listing_paged_in_a_sub_select_pages_the_same_remote(
+    name: str, pushed_seed: Endpoint, seed_store: ox.Store
+) -> None:
+    """The page written at a query's '# PAGE' mark travels in the text like an appended one:
+    the remote store's pages are the embedded pages, and together the whole answer."""
+    from kg.queries import load_library, run_named, store_runner
+
+    query = load_library()[name]
+    args = {p.name: p.example for p in query.params if p.required}
+    local = store_runner(seed_store, limit=None)
+    far = remote.remote_runner(pushed_seed, timeout=10, limit=None)
+    whole = run_named(local, query, args, limit=None).result.rows
+    size, offset, pages = max(1, len(whole) // 3), 0, []
+    while True:
+        embedded = run_named(local, query, args, limit=size, offset=offset).result
+        remote_page = run_named(far, query, args, limit=size, offset=offset).result
+        assert _normalised(remote_page) == _normalised(embedded), offset
+        pages.extend(remote_page.rows)
+        offset += len(remote_page.rows)
+        if not remote_page.truncated:
+            break
+    assert len(whole) > size and len(pages) == len(whole)
