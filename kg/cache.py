@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import struct
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kg.atomic import write_text
@@ -112,7 +112,9 @@ class BuildCache:
         index = {
             "format": FORMAT,
             "key": key,
-            "graphs": {name: asdict(g) for name, g in sorted(self.graphs.items())},
+            # vars(), not dataclasses.asdict: asdict deep-copies every entity of every graph
+            # (0.6 s of an incremental build at 10,000 articles)
+            "graphs": {name: vars(g) for name, g in sorted(self.graphs.items())},
             "stats": stats,
         }
         write_text(self.folder / "index.json", json.dumps(index, sort_keys=True) + "\n")

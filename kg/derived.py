@@ -18,6 +18,7 @@ Merging by IRI gives the union-graph semantics the queries had.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import re
@@ -332,16 +333,24 @@ def _disagreements(m: _Merged, out: _Writer) -> None:
 def derive(summaries: Iterable[bytes]) -> list[Row]:
     """The derived graph of a dataset as rows in a fixed order (entities, articles, assertions,
     claim pairs; each by IRI, a subject's rows together), from all its graphs' summaries."""
-    merged = _Merged()
-    for summary in summaries:
-        if summary:
-            merged.add(summary)
-    out = _Writer()
-    _entities(merged, out)
-    _articles(merged, out)
-    _source_counts(merged, out)
-    _disagreements(merged, out)
-    return out.rows
+    # hundreds of thousands of small objects, none of them cyclic: the cyclic garbage
+    # collector's passes over the build's heap were a fifth of the time (0.9 -> 0.7 s at 10k)
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        merged = _Merged()
+        for summary in summaries:
+            if summary:
+                merged.add(summary)
+        out = _Writer()
+        _entities(merged, out)
+        _articles(merged, out)
+        _source_counts(merged, out)
+        _disagreements(merged, out)
+        return out.rows
+    finally:
+        if collecting:
+            gc.enable()
 
 
 # ------------------------------------------------------------------------------ serialisation
