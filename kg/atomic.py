@@ -36,11 +36,17 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
+def new_staging_dir(parent: Path, name: str) -> Path:
+    """A fresh hidden temp directory beside the final one (``parent/name``), to be swapped in
+    with :func:`replace_dir` or removed by the caller."""
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}."))
+
+
 @contextmanager
 def staging_dir(parent: Path, name: str) -> Iterator[Path]:
     """A fresh temp directory beside the final one; removed if the block fails."""
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{name}."))
+    tmp = new_staging_dir(parent, name)
     try:
         yield tmp
     except BaseException:

@@ -237,6 +237,15 @@ class _Loading:
                 self.loader = StoreLoader(self.path)
             self.loader.feed(nquads)
 
+    def finish(self, last: bytes) -> bool:
+        """Feed the last graph and swap the store in; False when no load was started."""
+        if self.loader is None:
+            return False
+        self.loader.feed(last)
+        self.loader.finish()
+        self.loader = None
+        return True
+
     def abort(self) -> None:
         if self.loader is not None:
             self.loader.abort()
@@ -291,11 +300,7 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
     try:
         if job.store:
             with stage("load store"):
-                if loading.loader is not None:
-                    loading.loader.feed(step.new)  # the derived graph comes last
-                    loading.loader.finish()
-                    loading.loader = None
-                else:
+                if not loading.finish(last=step.new):  # the derived graph comes last
                     nquads, rebuilt = temps["kg.nq"], set(results_names)
                     fresh = not job.unchanged
                     _update_store(out / "store", cache, every, rebuilt, nquads, fresh, step)

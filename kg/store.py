@@ -10,14 +10,13 @@ from __future__ import annotations
 import io
 import queue
 import shutil
-import tempfile
 import threading
 from pathlib import Path
 
 import pyoxigraph
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
 
-from kg.atomic import replace_dir, staging_dir
+from kg.atomic import new_staging_dir, replace_dir, staging_dir
 from kg.vocab import ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_iri
 
 DEFAULT_STORE = Path("build") / "store"
@@ -107,8 +106,7 @@ class StoreLoader:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.tmp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
+        self.tmp = new_staging_dir(path.parent, path.name)
         # not bounded: while the loader sorts and writes a batch it reads nothing, and a full
         # queue would then hold up the build and its workers (the pieces are at most the size
         # of kg.nq, and are taken as soon as the loader reads again)
