@@ -16,6 +16,7 @@ from pathlib import Path
 
 from kg import models
 from kg.curation import Curation, Plan, _Checker, check_articles
+from kg.gcpause import no_cyclic_gc
 from kg.graph import make_graphs
 from kg.ontology import load_ontology
 from kg.outputs import Chunks, render
@@ -45,6 +46,13 @@ class BatchResult:
 
 def process(plan: Plan, todo: list[tuple[Path, Path]], validate: bool, chunks: bool) -> BatchResult:
     """Check, build, validate and render some articles of the plan."""
+    with no_cyclic_gc():
+        return _process(plan, todo, validate, chunks)
+
+
+def _process(
+    plan: Plan, todo: list[tuple[Path, Path]], validate: bool, chunks: bool
+) -> BatchResult:
     checker = plan.checker
     before = len(checker.problems.items), len(checker.pending)
     articles = check_articles(plan, todo)
@@ -94,7 +102,9 @@ def _start_worker(
 
 def _work(todo: list[tuple[Path, Path]], validate: bool, chunks: bool) -> BatchResult:
     assert _WORKER_PLAN is not None
-    return process(_WORKER_PLAN, todo, validate, chunks)
+    result = process(_WORKER_PLAN, todo, validate, chunks)
+    gc.collect()  # what the batch left in cycles (the plan itself is frozen: a short pass)
+    return result
 
 
 def run(plan: Plan, validate: bool = True, chunks: bool = True) -> Iterator[BatchResult]:
