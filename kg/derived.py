@@ -57,6 +57,7 @@ PREDICATES = (
     "firstClaim",
     "secondClaim",
     "basis",
+    "pairOrder",
 )
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -87,8 +88,10 @@ _READ = {
     NS + "periodEnd": "periodEnd",
     NS + "claimDate": "claimDate",
     NS + "attributedTo": "attributedTo",
+    RDFS_LABEL: "label",
 }
 _ARTICLE, _ASSERTION, _CLAIM = NS + "Article", NS + "Assertion", NS + "Claim"
+_MEASURE = NS + "Measure"
 
 
 # ------------------------------------------------------------------------------ summaries
@@ -142,6 +145,8 @@ def summarise(quads: Sequence[Quad]) -> bytes:
             claim = {k: values(subject, k) for k in _CLAIM_KEYS}
             claim.update(iri=subject, quotes=quotes(subject))
             out["claims"].append(claim)
+        if _MEASURE in types and "label" in p:  # the claim pairs are listed by measure label
+            out.setdefault("labels", {})[subject] = values(subject, "label")
     out["facts"] = {stated: "\n".join(lines) for stated, lines in facts.items()}
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -171,10 +176,13 @@ class _Merged:
     mentions: dict[str, list[str]] = field(default_factory=dict)
     facts: list[tuple[list[str], list[str]]] = field(default_factory=list)  # (articles, lines)
     claims: list[dict[str, Any]] = field(default_factory=list)
+    labels: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # measures'
 
     def add(self, summary: bytes) -> None:
         data = json.loads(summary)
         self.articles.update(data["articles"])
+        for subject, labels in data.get("labels", {}).items():
+            self.labels[subject].update(labels)
         mentions = {subject: text.split("\n") for subject, text in data["mentions"].items()}
         for target, part in ((self.dates, data["dates"]), (self.mentions, mentions)):
             for subject, values in part.items():
@@ -289,12 +297,20 @@ class _Claim:
     value: Decimal
     period: str  # "start/end", "/" when the claim states no period
     year: str | None  # of kg:claimDate
+    article: str  # kg:statedIn (the least, should a claim have several)
+
+
+# kg:pairOrder is (group << 32) + place: a pair's group (basis, measure label) in the high bits,
+# its place within the group in the low ones, so a change renumbers only its own group's pairs
+_PLACE_BITS = 32
 
 
 def _disagreements(m: _Merged, out: _Writer) -> None:
     """Pairs of claims about the same measure, unit and kg:concerns set whose values differ,
     unless both state periods and the periods differ (docs/queries.md): one node per pair
-    with kg:firstClaim (the lesser IRI), kg:secondClaim and kg:basis."""
+    with kg:firstClaim (the lesser IRI), kg:secondClaim, kg:basis and kg:pairOrder, the
+    pair's place in the listing's order (basis, measure label, the two values, the two
+    articles, the two claims), so that a page of the listing is found by sorting integers."""
     groups: dict[tuple[Any, ...], list[_Claim]] = defaultdict(list)
     for c in m.claims:
         value = _decimal(c["value"][0]) if len(c["value"]) == 1 else None
@@ -304,10 +320,12 @@ def _disagreements(m: _Merged, out: _Writer) -> None:
         start = c["periodStart"][0] if c["periodStart"] else ""
         end = c["periodEnd"][0] if c["periodEnd"] else ""
         year = c["claimDate"][0][:4] if c["claimDate"] else None
-        claim = _Claim(c["iri"], value, f"{start}/{end}", year)
+        article = min(c["statedIn"], default="")
+        claim = _Claim(c["iri"], value, f"{start}/{end}", year, article)
         groups[(c["measure"][0], unit, frozenset(c["concerns"]))].append(claim)
     pairs = []
-    for claims in groups.values():
+    for (measure, _, _), claims in groups.items():
+        label = min(m.labels.get(measure, ()), default="")
         claims.sort(key=lambda c: c.iri)
         for i, c1 in enumerate(claims):
             for c2 in claims[i + 1 :]:
@@ -322,12 +340,23 @@ def _disagreements(m: _Merged, out: _Writer) -> None:
                 else:
                     basis = "different dates"
                 key = f"{c1.iri}\x1f{c2.iri}".encode()
-                pairs.append((PAIR_PREFIX + hashlib.sha256(key).hexdigest()[:16], c1, c2, basis))
+                pair = PAIR_PREFIX + hashlib.sha256(key).hexdigest()[:16]
+                order = (basis, label, c1.value, c2.value, c1.article, c2.article, c1.iri, c2.iri)
+                pairs.append((order, pair, c1, c2, basis))
     pairs.sort(key=lambda p: p[0])
-    for pair, c1, c2, basis in pairs:
+    orders: dict[str, int] = {}
+    group, place, last = -1, 0, None
+    for order, pair, *_ in pairs:
+        if order[:2] != last:
+            group, place, last = group + 1, 0, order[:2]
+        orders[pair] = (group << _PLACE_BITS) + place
+        place += 1
+    pairs.sort(key=lambda p: p[1])
+    for _, pair, c1, c2, basis in pairs:
         out.iri(pair, "firstClaim", c1.iri)
         out.iri(pair, "secondClaim", c2.iri)
         out.string(pair, "basis", basis)
+        out.integer(pair, "pairOrder", orders[pair])
 
 
 def derive(summaries: Iterable[bytes]) -> list[Row]:

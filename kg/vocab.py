@@ -124,6 +124,7 @@ class KG(DefinedNamespace):
     firstSeenIn: URIRef
     firstSeenYear: URIRef
     lastSeenYear: URIRef
+    pairOrder: URIRef
     secondClaim: URIRef
     sourceCount: URIRef
 

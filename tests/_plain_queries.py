@@ -40,6 +40,30 @@ WHERE {
 GROUP BY ?org ?partner ?partnerLabel ?kind
 ORDER BY DESC(?sharedEvents) ?partnerLabel ?partner ?kind
 """,
+    "disagreeing-claims": """
+SELECT ?measureLabel ?basis ?value1 ?unit ?date1 ?source1 ?quote1 ?article1 ?value2 ?date2 ?source2
+       ?quote2 ?article2
+WHERE {
+  ?pair kg:firstClaim ?c1 ; kg:secondClaim ?c2 ; kg:basis ?basis .
+  ?c1 kg:measure ?measure ; kg:value ?value1 ; kg:statedIn ?article1 ; kg:evidence ?ev1 .
+  ?ev1 oa:hasSelector ?sel1 .
+  ?sel1 oa:exact ?quote1 .
+  ?c2 kg:value ?value2 ; kg:statedIn ?article2 ; kg:evidence ?ev2 .
+  ?ev2 oa:hasSelector ?sel2 .
+  ?sel2 oa:exact ?quote2 .
+  ?measure rdfs:label ?measureLabel .
+  OPTIONAL { ?c1 kg:unit ?unit }
+  OPTIONAL { ?c1 kg:claimDate ?d1 }
+  OPTIONAL { ?c2 kg:claimDate ?d2 }
+  BIND(STR(?d1) AS ?date1)
+  BIND(STR(?d2) AS ?date2)
+  OPTIONAL { SELECT ?c1 (GROUP_CONCAT(DISTINCT ?l1; separator="; ") AS ?source1)
+             WHERE { ?c1 kg:attributedTo ?a1 . ?a1 rdfs:label ?l1 } GROUP BY ?c1 }
+  OPTIONAL { SELECT ?c2 (GROUP_CONCAT(DISTINCT ?l2; separator="; ") AS ?source2)
+             WHERE { ?c2 kg:attributedTo ?a2 . ?a2 rdfs:label ?l2 } GROUP BY ?c2 }
+}
+ORDER BY ?basis ?measureLabel ?value1 ?value2 ?article1 ?article2 ?c1 ?c2
+""",
     "entity-facts": """
 SELECT ?entity ?direction ?relation ?other ?otherLabel ?value ?date ?quote ?article ?articleTitle
 WHERE {

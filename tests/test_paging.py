@@ -242,6 +242,9 @@ def test_a_page_tail_does_not_get_past_the_safety_check() -> None:
 # for 10,000 articles (benchmarks/RESULTS.md): the same rows as their plain formulation
 # (tests/_plain_queries.py), for every seed entity they take.
 RESHAPED = [*PLAIN, "officials"]
+# the seeds have one disagreeing pair: that listing is paged on a project of its own
+# (tests/test_claim_pairs.py)
+ONE_ROW_ON_THE_SEEDS = {"disagreeing-claims"}
 
 
 def _normalised(rows: list[dict]) -> list[str]:
@@ -262,7 +265,8 @@ def _cases(run) -> list[tuple[str, dict[str, str]]]:
     agents = values("SELECT ?x WHERE { ?a a kg:Assertion ; rdf:subject ?x }")
     objects = values("SELECT ?x WHERE { ?a a kg:Assertion ; rdf:object ?x FILTER(isIRI(?x)) }")
     cases: list[tuple[str, dict[str, str]]] = [
-        (n, {}) for n in ("claims", "funding-support", "quotations", "timeline")
+        (n, {})
+        for n in ("claims", "disagreeing-claims", "funding-support", "quotations", "timeline")
     ]
     cases += [("timeline", {"from": a, "to": b}) for a, b in (("2011", "2013"), ("2016", "2016"))]
     cases += [("claims", {"measure": x}) for x in values("SELECT ?x WHERE { ?c kg:measure ?x }")]
@@ -329,7 +333,7 @@ def test_reshaped_listings_page_completely_and_stably(library, run, name) -> Non
         assert _normalised(pages) == _normalised(whole.rows) and len(pages) == len(whole.rows)
         if "; " not in json.dumps(whole.rows):  # GROUP_CONCAT lists may come in any order
             assert pages == whole.rows, (name, raw)
-    assert longest >= 2, name  # at least one answer spans pages
+    assert longest >= (1 if name in ONE_ROW_ON_THE_SEEDS else 2), name  # an answer spans pages
 
 
 def test_the_page_mark_takes_the_page_inside_the_sub_select() -> None:
