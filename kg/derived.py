@@ -525,7 +525,7 @@ class Step:
         """The cached pieces of ``names`` in order, then the derived graph's: the last build's
         when no summary changed, else computed from the summaries and staged in the cache
         under :data:`NAME`."""
-        from kg.cache import CachedGraph
+        from kg.cache import CachedGraph, code_digest
         from kg.outputs import Chunks
 
         summaries = []
@@ -534,7 +534,7 @@ class Step:
             summaries.append(chunks.derived)
             yield chunks
         start = time.perf_counter()
-        digest = hashlib.sha256()
+        digest = hashlib.sha256(code_digest().encode())  # a new kg may derive other triples
         for summary in summaries:
             digest.update(b"%d\0%b" % (len(summary), summary))
         inputs = digest.hexdigest()

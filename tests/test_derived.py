@@ -276,6 +276,22 @@ def test_removing_a_mention_lowers_the_article_count(project: Path, tmp_path: Pa
     assert derived_values(store, "entityCount")["https://kg.invalid/article/002_second"] == {"2"}
 
 
+def test_a_new_kg_derives_the_graph_again(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same summaries under another kg (whose derived terms may differ) are derived
+    again, not reused from the last build's cache."""
+    out = tmp_path / "out"
+    build_project(project, out)
+    monkeypatch.setattr("kg.cache.code_digest", lambda: "another kg")
+    monkeypatch.setattr("kg.build.code_digest", lambda: "another kg")
+    real = derived.derive
+    extra = (ID + "bishkek", "entityCount", "7", "integer")
+    monkeypatch.setattr(derived, "derive", lambda summaries: [*real(summaries), extra])
+    build_project(project, out)
+    assert derived_values(open_store(out / "store"), "entityCount")[ID + "bishkek"] == {"7"}
+
+
 def test_a_store_out_of_step_with_the_cache_is_repaired(project: Path, tmp_path: Path) -> None:
     """If the store's derived graph is not what the last build recorded (a build that failed
     after updating the store), the next build replaces it instead of applying a difference."""
