@@ -58,7 +58,6 @@ PREDICATES = (
     "secondClaim",
     "basis",
     "pairOrder",
-    "singleSourceOrder",
 )
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -281,55 +280,8 @@ def _source_counts(m: _Merged, out: _Writer) -> None:
                 iri = line[2:-33]
                 n = len(more[line[-32:]])
                 counted[iri] = max(counted.get(iri, n), n)
-    single = _single_source_orders(m, counted)
-    for iri in sorted({*counted, *single}):
-        if iri in counted:
-            out.integer(iri, "sourceCount", counted[iri])
-        else:
-            out.integer(iri, "singleSourceOrder", single[iri])
-
-
-_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-# kg:singleSourceOrder is (date << 24) + place: the article's date as YYYYMMDD (00 for a part
-# not given) in the high bits, the fact's place among the facts of that date in the low ones
-_SINGLE_PLACE_BITS = 24
-
-
-def _date_number(dates: list[str] | None) -> int:
-    """The least of an article's dates as YYYYMMDD, which sorts as the dates' text does
-    ("2015" < "2015-03" < "2015-03-01" become 20150000 < 20150300 < 20150301); 0 if none."""
-    numbers = []
-    for date in dates or ():
-        match = _DATE.fullmatch(date)
-        if match:
-            year, month, day = match.groups()
-            numbers.append(int(year) * 10000 + int(month or 0) * 100 + int(day or 0))
-    return min(numbers, default=0)
-
-
-def _single_source_orders(m: _Merged, counted: dict[str, int]) -> dict[str, int]:
-    """kg:singleSourceOrder of each assertion that is its triple's only source (no
-    kg:sourceCount) and is stated in an article: its place in the single-source-facts
-    listing, by the article's date, the article, the assertion. Facts of one date are
-    numbered together, so a change renumbers only the facts of its articles' dates."""
-    keys: dict[str, tuple[int, str, str]] = {}
-    for stated, lines in m.facts:
-        if not stated:
-            continue
-        article = min(stated, key=lambda a: (_date_number(m.dates.get(a)), a))
-        date = _date_number(m.dates.get(article))
-        for line in lines:
-            iri = line[2:-33]
-            if line[0] == "1" and iri not in counted:
-                key = (date, article, iri)
-                keys[iri] = min(keys.get(iri, key), key)
-    orders: dict[str, int] = {}
-    last, place = -1, 0
-    for date, _, iri in sorted(keys.values()):
-        place = place + 1 if date == last else 0
-        last = date
-        orders[iri] = (date << _SINGLE_PLACE_BITS) + place
-    return orders
+    for iri in sorted(counted):
+        out.integer(iri, "sourceCount", counted[iri])
 
 
 def _decimal(value: str) -> Decimal | None:

@@ -126,7 +126,6 @@ class KG(DefinedNamespace):
     lastSeenYear: URIRef
     pairOrder: URIRef
     secondClaim: URIRef
-    singleSourceOrder: URIRef
     sourceCount: URIRef
 
 
