@@ -207,6 +207,50 @@ WHERE {
 }
 ORDER BY ?hops STR(?event1) STR(?via1) STR(?event2) STR(?via2) STR(?event3)
 """,
+    "single-source-facts": """
+SELECT ?entity ?subject ?subjectLabel ?relation ?object ?objectLabel ?quote ?article
+WHERE {
+  {
+    BIND(COALESCE(?entity = ?entity, false) AS ?given)
+    FILTER(!?given)
+    ?a a kg:Assertion ; rdf:subject ?subject ; rdf:predicate ?p ; rdf:object ?object ;
+       kg:statedIn ?article ; kg:evidence ?ev .
+    FILTER NOT EXISTS { ?a kg:sourceCount ?sources }
+    ?ev oa:hasSelector ?sel .
+    ?sel oa:exact ?quote .
+    ?p rdfs:label ?relation .
+    ?subject rdfs:label ?subjectLabel .
+    OPTIONAL { ?object rdfs:label ?objectLabel }
+  } UNION {
+    BIND(COALESCE(?entity = ?entity, false) AS ?given)
+    FILTER(?given)
+    ?a rdf:subject ?entity ; a kg:Assertion ; rdf:predicate ?p ; rdf:object ?object ;
+       kg:statedIn ?article ; kg:evidence ?ev .
+    FILTER NOT EXISTS { ?a kg:sourceCount ?sources }
+    ?ev oa:hasSelector ?sel .
+    ?sel oa:exact ?quote .
+    ?p rdfs:label ?relation .
+    ?entity rdfs:label ?subjectLabel .
+    OPTIONAL { ?object rdfs:label ?objectLabel }
+    BIND(?entity AS ?subject)
+  } UNION {
+    BIND(COALESCE(?entity = ?entity, false) AS ?given)
+    FILTER(?given)
+    ?a rdf:object ?entity ; a kg:Assertion ; rdf:subject ?subject ; rdf:predicate ?p ;
+       kg:statedIn ?article ; kg:evidence ?ev .
+    FILTER(!sameTerm(?subject, ?entity))
+    FILTER NOT EXISTS { ?a kg:sourceCount ?sources }
+    ?ev oa:hasSelector ?sel .
+    ?sel oa:exact ?quote .
+    ?p rdfs:label ?relation .
+    ?subject rdfs:label ?subjectLabel .
+    OPTIONAL { ?entity rdfs:label ?objectLabel }
+    BIND(?entity AS ?object)
+  }
+  OPTIONAL { ?article dcterms:date ?articleDate }
+}
+ORDER BY STR(?articleDate) ?a ?article
+""",
     "timeline": """
 SELECT ?from ?to ?date ?dateSource ?event ?eventLabel ?places ?organisers
 WHERE {

@@ -283,6 +283,8 @@ def _cases(run) -> list[tuple[str, dict[str, str]]]:
     cases += [("co-participants", {"org": x}) for x in agents]
     cases += [("organisation-activity", {"org": x}) for x in agents]
     cases += [("entity-facts", {"entity": x}) for x in agents + objects]
+    cases += [("single-source-facts", {})]
+    cases += [("single-source-facts", {"entity": x}) for x in agents + objects]
     cases += [("programme-links", {"programme": x}) for x in objects]
     pairs = [("osce-pob", "iom"), ("kg-parliament", "osce-centre-astana"), ("iom", "unodc")]
     pairs += [(a, b) for a in agents[:6] for b in agents[-6:] if a != b]
@@ -386,3 +388,12 @@ def test_http_pages_a_listing_paged_in_a_sub_select(seed_build: Path, library, r
             if page.headers.get("X-KG-Truncated") != "true":
                 break
         assert got == whole
+
+
+def test_single_source_facts_come_in_the_plain_querys_order(library, run) -> None:
+    """By the article's date, the article and the fact, with or without an entity."""
+    query = library["single-source-facts"]
+    for raw in ({}, {"entity": "osce-pob"}, {"entity": "bishkek"}):
+        new = run_named(run, query, raw, limit=None).result
+        old = run(PLAIN["single-source-facts"], bind_params(run, query, raw))
+        assert new.rows == old.rows and len({r["article"]["value"] for r in new.rows}) > 1, raw
