@@ -6,11 +6,11 @@
 
 Each query runs in-process as `kg query NAME` runs it (kg.queries.run_named on the store
 runner): required parameters get the value given with `-p NAME=VALUE` (default: from=osce,
-to=iom, org/entity=osce, ...), optional ones stay unbound, and the answer is the query's default
-page (its `# page:`). --unpaged also times the whole answer (`--limit all`). --profile splits
-one unpaged run into parameter binding, the engine (pyoxigraph evaluating and yielding
-solutions) and the conversion of the rows to Python. A first run slower than --budget seconds
-is reported alone. --dump writes every whole answer's sorted rows, to compare two versions of
+to=iom, org/entity=osce, ...), optional ones stay unbound unless given with -p, and the
+answer is the query's default page (its `# page:`). --unpaged also times the whole answer
+(`--limit all`). --profile splits one unpaged run into parameter binding, the engine
+(pyoxigraph evaluating and yielding solutions) and the conversion of the rows to Python. A
+first run slower than --budget seconds is reported alone. --dump writes every whole answer's sorted rows, to compare two versions of
 the library. --early times, per query, the whole answer against its first 101 rows with and
 without the query's ORDER BY: does LIMIT let pyoxigraph stop early?
 """
@@ -96,7 +96,8 @@ def main() -> None:
     parser.add_argument("--early", action="store_true", help="does LIMIT stop the engine?")
     parser.add_argument("--dump", type=Path)
     args = parser.parse_args()
-    values = dict(DEFAULTS, **dict(p.split("=", 1) for p in args.p))
+    given = dict(p.split("=", 1) for p in args.p)
+    values = dict(DEFAULTS, **given)
     store = open_store(args.store)
     run = store_runner(store, limit=None)
     library = load_library(args.queries)
@@ -114,7 +115,7 @@ def main() -> None:
     for q in library.values():
         if only and q.name not in only:
             continue
-        raw = {p.name: values[p.name] for p in q.params if p.required}
+        raw = {p.name: values[p.name] for p in q.params if p.required or p.name in given}
         med, answer = _median(args.runs, args.budget, run_named, run, q, raw)
         result = answer.result
         more = " (more)" if result.truncated else ""
