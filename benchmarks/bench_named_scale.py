@@ -6,13 +6,13 @@
 
 Each query runs in-process as `kg query NAME` runs it (kg.queries.run_named on the store
 runner): required parameters get the value given with `-p NAME=VALUE` (default: from=osce,
-to=iom, org/entity=osce, ...), optional ones stay unbound unless given with -p, and the
-answer is the query's default page (its `# page:`). --unpaged also times the whole answer
-(`--limit all`). --profile splits one unpaged run into parameter binding, the engine
-(pyoxigraph evaluating and yielding solutions) and the conversion of the rows to Python. A
-first run slower than --budget seconds is reported alone. --dump writes every whole answer's sorted rows, to compare two versions of
-the library. --early times, per query, the whole answer against its first 101 rows with and
-without the query's ORDER BY: does LIMIT let pyoxigraph stop early?
+to=iom, org/entity=osce, ...), optional ones stay unbound unless given with -p, and the answer
+is the query's default page (its `# page:`). --unpaged also times the whole answer (`--limit
+all`). --profile splits one unpaged run into parameter binding, the engine (pyoxigraph
+evaluating and yielding solutions) and the conversion of the rows to Python. A first run slower
+than --budget seconds is reported alone. --dump writes every whole answer's sorted rows, to
+compare two versions of the library. --early times, per query, the whole answer against its
+first 101 rows with and without the query's ORDER BY: does LIMIT let pyoxigraph stop early?
 """
 
 from __future__ import annotations
