@@ -19,6 +19,7 @@ from functools import cache
 import pyoxigraph
 from pyoxigraph import Quad
 
+from kg.shacl_choices import add_results, split_choices, violations
 from kg.vocab import SHAPES_PATH
 
 BATCH = 10  # graphs per pySHACL call
@@ -79,10 +80,15 @@ def predicates_read(shapes) -> frozenset[str] | None:  # type: ignore[no-untyped
 
 
 @cache
-def _shapes():  # type: ignore[no-untyped-def]
+def _split():  # type: ignore[no-untyped-def]
+    """The shapes handed to pySHACL, and the datatype choices checked beside it."""
     from rdflib import Graph
 
-    return shapes_for_pyshacl(Graph().parse(SHAPES_PATH, format="turtle"))
+    return split_choices(shapes_for_pyshacl(Graph().parse(SHAPES_PATH, format="turtle")))
+
+
+def _shapes():  # type: ignore[no-untyped-def]
+    return _split()[0]
 
 
 @cache
@@ -170,16 +176,19 @@ def data_graph(quads: Iterable[Quad]):  # type: ignore[no-untyped-def]
 
 def shacl_report(quads: Iterable[Quad]):  # type: ignore[no-untyped-def]
     """pySHACL's (conforms, report graph) for the quads, run as the build runs it: the rewritten
-    shapes, and only the triples they read."""
+    shapes, only the triples they read, and the datatype choices checked beside pySHACL
+    (kg.shacl_choices) with their results in the same report."""
     from pyshacl import validate
 
     read = _read()
-    if read is not None:
-        quads = (q for q in quads if q.predicate.value in read)
+    quads = [q for q in quads if read is None or q.predicate.value in read]
     conforms, report, _ = validate(
         data_graph(quads), shacl_graph=_shapes(), inference="none", advanced=False
     )
-    return conforms, report
+    found = violations(_split()[1], quads, _terms())
+    if found:
+        add_results(report, found)
+    return conforms and not found, report
 
 
 def validate_quads(label: str, quads: Iterable[Quad]) -> list[str]:
