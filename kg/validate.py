@@ -22,7 +22,7 @@ from pyoxigraph import Quad
 from kg.shacl_choices import add_results, split_choices, violations
 from kg.vocab import SHAPES_PATH
 
-BATCH = 10  # graphs per pySHACL call
+BATCH = 50  # graphs per pySHACL call: the set-up of a call is ~3 ms (12 % at 10)
 SH = "http://www.w3.org/ns/shacl#"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -211,11 +211,14 @@ def validate_quads(label: str, quads: Iterable[Quad]) -> list[str]:
 
 def validate_graphs(graphs: dict[str, Sequence[Quad]]) -> list[str]:
     """Validate named graphs, BATCH at a time (the shapes are local, so a batch reports exactly
-    what its graphs would report one by one, with less per-call overhead)."""
+    what its graphs would report one by one, with less per-call overhead); a batch that does
+    not conform is validated again graph by graph, so each message names its graph."""
     names = sorted(graphs)
     messages = []
     for i in range(0, len(names), BATCH):
         batch = names[i : i + BATCH]
-        label = "graph " + (", ".join(batch) if len(batch) < 3 else f"{batch[0]} .. {batch[-1]}")
-        messages += validate_quads(label, (q for name in batch for q in graphs[name]))
+        if len(batch) > 1 and shacl_report(q for name in batch for q in graphs[name])[0]:
+            continue  # the whole batch conforms
+        for name in batch:
+            messages += validate_quads(f"graph {name}", graphs[name])
     return messages

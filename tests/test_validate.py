@@ -206,3 +206,13 @@ def test_only_pure_datatype_choices_are_taken_from_pyshacl() -> None:
     rest, choices = split_choices(flat)
     assert choices == []
     assert len(list(rest.subject_objects(SH.node))) >= 9
+
+
+def test_a_violation_in_a_batch_is_reported_for_its_own_graph_only() -> None:
+    graphs = dict(seed_graphs())
+    article = "003_7c9961044a6bb7bb"
+    graphs[article] = [q for q in graphs[article] if not q.predicate.value.endswith("#statedIn")]
+    messages = validate_graphs(graphs)
+    assert len(graphs) > 2 and messages
+    assert all(m.startswith(f"SHACL violation in graph {article}: ") for m in messages)
+    assert any("statedIn" in m for m in messages)
