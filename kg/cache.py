@@ -77,9 +77,12 @@ class BuildCache:
             if index.get("format") != FORMAT:
                 raise ValueError("old cache format")
             graphs = {name: CachedGraph(**g) for name, g in index["graphs"].items()}
-            packs = {g.pack for g in graphs.values()}
-            if not all((folder / f"{pack}.pack").is_file() for pack in packs):
-                raise ValueError("a pack is missing")
+            ends: dict[str, int] = {}
+            for g in graphs.values():
+                ends[g.pack] = max(ends.get(g.pack, 0), g.at + g.size)
+            for pack, end in ends.items():  # a pack missing or cut short: build afresh
+                if (folder / f"{pack}.pack").stat().st_size < end:
+                    raise ValueError(f"cache pack {pack} is shorter than its index says")
             return cls(folder, index["key"], graphs, index.get("stats", {}))
         except (OSError, ValueError, KeyError, TypeError):
             return cls(folder)

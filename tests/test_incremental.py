@@ -169,3 +169,12 @@ def test_a_summary_is_read_alone_as_it_was_packed(project: Path, tmp_path: Path)
     summaries = {name: cache.summary(name) for name in cache.graphs}
     assert summaries == {name: cache.chunks(name).derived for name in cache.graphs}
     assert summaries["001_mini"] and summaries["002_second"]
+
+
+def test_a_pack_cut_short_means_a_full_rebuild(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    full = outputs(build_project(project, out).out)
+    pack = out / "cache" / "pack-000001.pack"
+    pack.write_bytes(pack.read_bytes()[:-10])
+    assert build_project(project, out).rebuilt == ["001_mini", "002_second", "registry"]
+    assert outputs(out) == full
