@@ -237,11 +237,16 @@ class _Loading:
                 self.loader = StoreLoader(self.path)
             self.loader.feed(nquads)
 
-    def finish(self, last: bytes) -> bool:
-        """Feed the last graph and swap the store in; False when no load was started."""
+    def close(self, last: bytes) -> None:
+        """Feed the last graph; the loader then compacts the store while the build goes on."""
+        if self.loader is not None:
+            self.loader.feed(last)
+            self.loader.close()
+
+    def finish(self) -> bool:
+        """Swap the loaded store in; False when no load was started."""
         if self.loader is None:
             return False
-        self.loader.feed(last)
         self.loader.finish()
         self.loader = None
         return True
@@ -294,13 +299,17 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
         return report
 
     step = derived.Step(cache, report.timings)
+    step.prepare(names)
+    loading.close(
+        last=step.new
+    )  # the derived graph comes last; compacted while outputs are written
     with stage("write outputs"):
         temps = write_outputs(out, step.stream(names))
     report.graphs[derived.NAME] = cache.graphs[derived.NAME].quads
     try:
         if job.store:
             with stage("load store"):
-                if not loading.finish(last=step.new):  # the derived graph comes last
+                if not loading.finish():
                     nquads, rebuilt = temps["kg.nq"], set(results_names)
                     fresh = not job.unchanged
                     _update_store(out / "store", cache, every, rebuilt, nquads, fresh, step)

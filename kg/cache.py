@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.atomic import write_text
 from kg.outputs import Chunks
 
-FORMAT = 2  # 2: pieces carry the graph's summary for kg.derived
+FORMAT = 3  # 2: pieces carry the graph's summary for kg.derived; 3: pieces in pack files
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -42,15 +44,30 @@ class CachedGraph:
     quads: int
     entities: list[dict[str, object]] = field(default_factory=list)  # article-local definitions
     left_out: int = 0  # unreviewed suggestions not built (with --include-drafts)
+    pack: str = ""  # the pack file holding its pieces, and where in it
+    at: int = 0
+    size: int = 0
+    summary: int = 0  # bytes of its kg.derived summary, the end of its pieces
 
 
 @dataclass
 class BuildCache:
+    """The index (index.json) and the pieces, packed into a few files.
+
+    A build appends every graph it renders to one new pack (``pack-NNNNNN.tmp``), renamed to
+    ``.pack`` when the build commits; a pack no graph refers to any more is then deleted. One
+    file per build rather than one per graph: at 10,000 articles the per-file creates, renames
+    and deletions were ~3 s of a full build.
+    """
+
     folder: Path
     key: str = ""  # digest of everything shared by all graphs
     graphs: dict[str, CachedGraph] = field(default_factory=dict)
     stats: dict[str, list[object]] = field(default_factory=dict)  # see kg.build._scan
     written: set[str] = field(default_factory=set)  # graphs staged by this build
+    staging: BinaryIO | None = field(default=None, repr=False)  # this build's pack, being written
+    staging_name: str = ""
+    readers: dict[str, int] = field(default_factory=dict, repr=False)  # open packs
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
@@ -60,6 +77,12 @@ class BuildCache:
             if index.get("format") != FORMAT:
                 raise ValueError("old cache format")
             graphs = {name: CachedGraph(**g) for name, g in index["graphs"].items()}
+            ends: dict[str, int] = {}
+            for g in graphs.values():
+                ends[g.pack] = max(ends.get(g.pack, 0), g.at + g.size)
+            for pack, end in ends.items():  # a pack missing or cut short: build afresh
+                if (folder / f"{pack}.pack").stat().st_size < end:
+                    raise ValueError(f"cache pack {pack} is shorter than its index says")
             return cls(folder, index["key"], graphs, index.get("stats", {}))
         except (OSError, ValueError, KeyError, TypeError):
             return cls(folder)
@@ -67,11 +90,16 @@ class BuildCache:
     def valid(self, name: str, inputs: str) -> bool:
         """Whether the cached pieces of ``name`` were built from exactly these inputs."""
         cached = self.graphs.get(name)
-        return cached is not None and cached.inputs == inputs and self._path(name).exists()
+        return cached is not None and cached.inputs == inputs and bool(cached.pack)
 
     def chunks(self, name: str) -> Chunks:
-        """The stored pieces of a graph (staged ones first)."""
-        data = (self._staged(name) if name in self.written else self._path(name)).read_bytes()
+        """The stored pieces of a graph (staged ones included)."""
+        record = self.graphs[name]
+        if record.pack == self.staging_name and self.staging is not None:
+            self.staging.flush()
+        data = os.pread(self._reader(record.pack), record.size, record.at)
+        if len(data) != record.size:
+            raise OSError(f"cache pack {record.pack} is shorter than its index says")
         parts, at = [], 0
         for _ in Chunks.FIELDS:
             (size,) = struct.unpack_from(">Q", data, at)
@@ -80,33 +108,56 @@ class BuildCache:
             at += size
         return Chunks(*parts)
 
+    def summary(self, name: str) -> bytes:
+        """A graph's summary for kg.derived alone (read without the rest of its pieces)."""
+        record = self.graphs[name]
+        if record.pack == self.staging_name and self.staging is not None:
+            self.staging.flush()
+        at = record.at + record.size - record.summary
+        data = os.pread(self._reader(record.pack), record.summary, at)
+        if len(data) != record.summary:
+            raise OSError(f"cache pack {record.pack} is shorter than its index says")
+        return data
+
     def stage(self, name: str, chunks: Chunks, record: CachedGraph) -> None:
-        """Write a graph's new pieces beside their final name (nothing a later build reads until
+        """Append a graph's new pieces to this build's pack (nothing a later build reads until
         `commit`), so a large build does not hold every rendered graph in memory."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if self.staging is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            numbers = [
+                int(p.stem[5:]) for p in self.folder.glob("pack-*.*") if p.stem[5:].isdigit()
+            ]
+            self.staging_name = f"pack-{max(numbers, default=0) + 1:06d}"
+            self.staging = self._path(self.staging_name, ".tmp").open("wb")
         blob = b"".join(
             struct.pack(">Q", len(part)) + part
             for part in (getattr(chunks, f) for f in Chunks.FIELDS)
         )
-        self._staged(name).write_bytes(blob)
+        record.pack, record.at, record.size = self.staging_name, self.staging.tell(), len(blob)
+        record.summary = len(chunks.derived)  # the last field: see summary()
+        self.staging.write(blob)
         self.written.add(name)
         self.graphs[name] = record
 
     def discard_staged(self) -> None:
         """Remove the pieces staged by a build that failed."""
-        for name in self.written:
-            self._staged(name).unlink(missing_ok=True)
+        self._close()
+        if self.staging_name:
+            self._path(self.staging_name, ".tmp").unlink(missing_ok=True)
+        self.staging_name = ""
         self.written.clear()
 
     def commit(self, key: str, keep: set[str], stats: dict[str, list[object]]) -> None:
-        """Move staged pieces into place and write the index; forget graphs not in ``keep``."""
+        """Move this build's pack into place and write the index; forget graphs not in
+        ``keep`` and delete the packs nothing refers to any more."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        for name in self.written:
-            self._staged(name).replace(self._path(name))
+        self._close()
+        if self.staging_name:
+            self._path(self.staging_name, ".tmp").replace(self._path(self.staging_name, ".pack"))
+        self.staging_name = ""
         self.written.clear()
         for name in set(self.graphs) - keep:
             del self.graphs[name]
-            self._path(name).unlink(missing_ok=True)
         self.key = key
         self.stats = stats
         index = {
@@ -118,9 +169,26 @@ class BuildCache:
             "stats": stats,
         }
         write_text(self.folder / "index.json", json.dumps(index, sort_keys=True) + "\n")
+        used = {g.pack for g in self.graphs.values()}
+        for path in self.folder.iterdir():  # old packs, a crashed build's, an older format's
+            old_pack = path.name.startswith("pack-") and path.stem not in used
+            if old_pack or path.suffix == ".chunks" or path.name.endswith(".chunks.tmp"):
+                path.unlink(missing_ok=True)
 
-    def _staged(self, name: str) -> Path:
-        return self.folder / f"{name}.chunks.tmp"
+    def _reader(self, pack: str) -> int:
+        fd = self.readers.get(pack)
+        if fd is None:
+            suffix = ".tmp" if pack == self.staging_name else ".pack"
+            fd = self.readers[pack] = os.open(self._path(pack, suffix), os.O_RDONLY)
+        return fd
 
-    def _path(self, name: str) -> Path:
-        return self.folder / f"{name}.chunks"
+    def _close(self) -> None:
+        if self.staging is not None:
+            self.staging.close()
+            self.staging = None
+        for fd in self.readers.values():
+            os.close(fd)
+        self.readers.clear()
+
+    def _path(self, pack: str, suffix: str) -> Path:
+        return self.folder / f"{pack}{suffix}"

@@ -463,7 +463,7 @@ def to_quads(rows: Iterable[Row]) -> list[Quad]:
 
 
 class Step:
-    """The derived graph in one build: computed while the outputs are written, then applied
+    """The derived graph in one build: computed before the outputs are written, then applied
     to the store as a difference from the last build's (a few hundred triples after one
     article changed, instead of rewriting ~250,000 at 10,000 articles)."""
 
@@ -472,20 +472,18 @@ class Step:
         self.timings = timings if timings is not None else {}
         self.old: bytes | None = None  # the last build's N-Quads of the derived graph
         self.new: bytes = b""
+        self.chunks: Chunks | None = None
 
-    def stream(self, names: Sequence[str]) -> Iterator[Chunks]:
-        """The cached pieces of ``names`` in order, then the derived graph's: the last build's
-        when no summary changed, else computed from the summaries and staged in the cache
-        under :data:`NAME`."""
+    def prepare(self, names: Sequence[str]) -> None:
+        """Compute the derived graph from the summaries of ``names`` (all staged or cached):
+        the last build's when no summary changed, else computed afresh and staged in the cache
+        under :data:`NAME`. Done before the outputs are written, so a store being loaded can
+        be given it and compacted meanwhile."""
         from kg.cache import CachedGraph, code_digest
         from kg.outputs import Chunks
 
-        summaries = []
-        for name in names:
-            chunks = self.cache.chunks(name)
-            summaries.append(chunks.derived)
-            yield chunks
         start = time.perf_counter()
+        summaries = [self.cache.summary(name) for name in names]
         digest = hashlib.sha256(code_digest().encode())  # a new kg may derive other triples
         for summary in summaries:
             digest.update(b"%d\0%b" % (len(summary), summary))
@@ -500,19 +498,24 @@ class Step:
         self.old = old.nquads if old is not None else None
         if old is not None and last is not None and last.inputs == inputs:
             self.new = old.nquads  # the same summaries give the same graph
-            chunks = render_rows(rows_of(old.nquads))
+            self.chunks = render_rows(rows_of(old.nquads))
             self._spent(start)
-            yield chunks
             return
         rows = derive(summaries)
-        chunks = render_rows(rows)
-        self.new = chunks.nquads
+        self.chunks = render_rows(rows)
+        self.new = self.chunks.nquads
         # only the N-Quads are kept (the store update diffs them; the other pieces are written
         # from them again when reused): 24 of 83 MB at 10,000 articles
-        kept = Chunks(b"", b"", b"", chunks.nquads)
+        kept = Chunks(b"", b"", b"", self.chunks.nquads)
         self.cache.stage(NAME, kept, CachedGraph(inputs, len(rows)))
         self._spent(start)
-        yield chunks
+
+    def stream(self, names: Sequence[str]) -> Iterator[Chunks]:
+        """The cached pieces of ``names`` in order, then the derived graph's (see prepare)."""
+        assert self.chunks is not None, "prepare() first"
+        for name in names:
+            yield self.cache.chunks(name)
+        yield self.chunks
 
     def update_store(self, path: Path) -> None:
         """Bring the derived graph of the store at ``path`` (which holds the last build's)

@@ -113,6 +113,7 @@ class StoreLoader:
         self.pieces: queue.Queue[bytes | BaseException | None] = queue.Queue()
         self.store: pyoxigraph.Store | None = pyoxigraph.Store(str(self.tmp))
         self.error: BaseException | None = None
+        self.closed = False
         self.thread = threading.Thread(target=self._load, name="kg-store-load", daemon=True)
         self.thread.start()
 
@@ -121,6 +122,7 @@ class StoreLoader:
         try:
             stream = io.BufferedReader(_Pieces(self.pieces), 1 << 20)
             self.store.bulk_load(input=stream, format=RdfFormat.N_QUADS, lenient=True)
+            _complete(self.store)  # here, so the build writes its outputs meanwhile
         except BaseException as err:  # handed on by finish()
             self.error = err
 
@@ -132,15 +134,20 @@ class StoreLoader:
         if self.thread.is_alive():  # a load that failed takes nothing more
             self.pieces.put(piece)
 
-    def finish(self) -> None:
-        """Wait for the load, add the ontology, compact, and swap the store into place."""
-        try:
+    def close(self) -> None:
+        """End the input: the thread then adds the ontology and compacts the store."""
+        if not self.closed:
+            self.closed = True
             self._put(None)
+
+    def finish(self) -> None:
+        """Wait for the load (closing its input if that was not done yet) and swap the store
+        into place."""
+        try:
+            self.close()
             self.thread.join()
             if self.error is not None:
                 raise self.error
-            assert self.store is not None
-            _complete(self.store)
             self.store = None  # closes the database before it is moved
             replace_dir(self.tmp, self.path)
         except BaseException:

@@ -62,6 +62,11 @@ def read_yaml(path: Path, problems: Problems, display: str | None = None) -> Yam
         line = raw[: exc.start].count(b"\n") + 1
         problems.add(name, line, "file is not UTF-8 text", "save the file as UTF-8")
         return None
+    return parse_yaml(text, path, problems, name)
+
+
+def parse_yaml(text: str, path: Path, problems: Problems, name: str) -> YamlDoc | None:
+    """Parse YAML text read from ``path``; on any problem record it and return None."""
     doc = YamlDoc(path, None)
     try:
         doc.data = _build(yaml.parse(text, Loader=_Loader), doc.lines)

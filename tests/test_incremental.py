@@ -129,3 +129,52 @@ def test_touching_a_file_without_changing_it_rebuilds_nothing(
     curation.write_text(curation.read_text())  # new mtime, same bytes
     assert build_project(project, out).rebuilt == []
     assert hosts(out) == {"example-agency", "interior-ministry"}
+
+
+def test_the_cache_keeps_one_pack_per_build_and_drops_packs_nothing_uses(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    full = outputs(build_project(project, out).out)
+
+    def packs() -> list[str]:
+        return sorted(p.name for p in (out / "cache").iterdir() if p.name != "index.json")
+
+    assert packs() == ["pack-000001.pack"]
+    curation = project / "seeds" / "curation" / "002_second.yaml"
+    curation.write_text(SECOND_CURATION.replace("s: example-agency", "s: interior-ministry"))
+    build_project(project, out)
+    assert packs() == ["pack-000001.pack", "pack-000002.pack"]  # the others' pieces still in 1
+    curation.write_text(SECOND_CURATION)
+    assert build_project(project, out).rebuilt == ["002_second"]
+    assert outputs(out) == full  # pieces read from two packs make the same files
+    assert build_project(project, out, incremental=False).rebuilt
+    assert packs() == ["pack-000004.pack"]  # a full build replaced every piece
+
+
+def test_a_missing_pack_means_a_full_rebuild(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    full = outputs(build_project(project, out).out)
+    (out / "cache" / "pack-000001.pack").unlink()
+    assert build_project(project, out).rebuilt == ["001_mini", "002_second", "registry"]
+    assert outputs(out) == full
+
+
+def test_a_summary_is_read_alone_as_it_was_packed(project: Path, tmp_path: Path) -> None:
+    from kg.cache import BuildCache
+
+    out = tmp_path / "out"
+    build_project(project, out)
+    cache = BuildCache.load(out / "cache")
+    summaries = {name: cache.summary(name) for name in cache.graphs}
+    assert summaries == {name: cache.chunks(name).derived for name in cache.graphs}
+    assert summaries["001_mini"] and summaries["002_second"]
+
+
+def test_a_pack_cut_short_means_a_full_rebuild(project: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    full = outputs(build_project(project, out).out)
+    pack = out / "cache" / "pack-000001.pack"
+    pack.write_bytes(pack.read_bytes()[:-10])
+    assert build_project(project, out).rebuilt == ["001_mini", "002_second", "registry"]
+    assert outputs(out) == full
