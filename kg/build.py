@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 
 from pyoxigraph import Quad
@@ -121,7 +122,7 @@ def _scan(root: Path, include_drafts: bool, known: dict[str, list[object]]) -> _
     shared = sha256(f"{code_digest()}\0{sha256(registry)}\0{options}".encode())
     articles, stats = {}, {}
     settled = time.time_ns() - 2_000_000_000
-    for text in sorted(paths.articles.glob("*.txt")):
+    for text in sorted(paths.articles.glob("*.txt"), key=attrgetter("name")):
         curation = paths.curation / f"{text.stem}.yaml"
         try:
             a, b = text.stat(), curation.stat()

@@ -7,7 +7,7 @@ ontology with ``kg:curationRelation true`` and curation files may use it at once
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -42,7 +42,7 @@ class Ontology:
     relations: dict[str, Relation]
     labels: dict[str, str]  # local name -> rdfs:label, for messages
 
-    @property
+    @cached_property  # asked once per entity checked
     def entity_kinds(self) -> list[str]:
         """Kinds a registry entry may have: the most specific classes under kg:Entity."""
         parents = {p for k, sup in self.superkinds.items() for p in sup if p != k}
