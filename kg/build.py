@@ -301,9 +301,7 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
 
     step = derived.Step(cache, report.timings)
     step.prepare(names)
-    loading.close(
-        last=step.new
-    )  # the derived graph comes last; compacted while outputs are written
+    loading.close(last=step.new)  # the derived graph last; compacted while outputs are written
     with stage("write outputs"):
         temps = write_outputs(out, step.stream(names))
     report.graphs[derived.NAME] = cache.graphs[derived.NAME].quads

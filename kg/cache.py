@@ -95,11 +95,7 @@ class BuildCache:
     def chunks(self, name: str) -> Chunks:
         """The stored pieces of a graph (staged ones included)."""
         record = self.graphs[name]
-        if record.pack == self.staging_name and self.staging is not None:
-            self.staging.flush()
-        data = os.pread(self._reader(record.pack), record.size, record.at)
-        if len(data) != record.size:
-            raise OSError(f"cache pack {record.pack} is shorter than its index says")
+        data = self._read(record, record.at, record.size)
         parts, at = [], 0
         for _ in Chunks.FIELDS:
             (size,) = struct.unpack_from(">Q", data, at)
@@ -111,13 +107,7 @@ class BuildCache:
     def summary(self, name: str) -> bytes:
         """A graph's summary for kg.derived alone (read without the rest of its pieces)."""
         record = self.graphs[name]
-        if record.pack == self.staging_name and self.staging is not None:
-            self.staging.flush()
-        at = record.at + record.size - record.summary
-        data = os.pread(self._reader(record.pack), record.summary, at)
-        if len(data) != record.summary:
-            raise OSError(f"cache pack {record.pack} is shorter than its index says")
-        return data
+        return self._read(record, record.at + record.size - record.summary, record.summary)
 
     def stage(self, name: str, chunks: Chunks, record: CachedGraph) -> None:
         """Append a graph's new pieces to this build's pack (nothing a later build reads until
@@ -174,6 +164,15 @@ class BuildCache:
             old_pack = path.name.startswith("pack-") and path.stem not in used
             if old_pack or path.suffix == ".chunks" or path.name.endswith(".chunks.tmp"):
                 path.unlink(missing_ok=True)
+
+    def _read(self, record: CachedGraph, at: int, size: int) -> bytes:
+        """``size`` bytes at ``at`` of the record's pack (this build's included)."""
+        if record.pack == self.staging_name and self.staging is not None:
+            self.staging.flush()
+        data = os.pread(self._reader(record.pack), size, at)
+        if len(data) != size:
+            raise OSError(f"cache pack {record.pack} is shorter than its index says")
+        return data
 
     def _reader(self, pack: str) -> int:
         fd = self.readers.get(pack)

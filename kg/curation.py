@@ -134,10 +134,11 @@ def load_model(path: Path, cls: type[M], problems: Problems, name: str) -> tuple
 LocalEntities = tuple[Problems, YamlDoc | None, list[models.Entity]]
 
 
-def _local_entities(path: Path, name: str) -> LocalEntities:
-    """The entities one curation file defines, with the lines of its `entities` section only
-    (what error messages need; the rest of the file is read again when it is checked)."""
-    alone = entities_alone(path, name)
+def _local_entities(path: Path, name: str, raw: bytes) -> LocalEntities:
+    """The entities one curation file (``raw``, its bytes) defines, with the lines of its
+    `entities` section only (what error messages need; the rest of the file is read again
+    when it is checked)."""
+    alone = entities_alone(path, name, raw)
     if alone is not None:
         return alone
     problems = Problems()
@@ -147,12 +148,6 @@ def _local_entities(path: Path, name: str) -> LocalEntities:
     doc, curation = result
     lines = {loc: n for loc, n in doc.lines.items() if loc[:1] in ((), ("entities",))}
     return problems, YamlDoc(doc.path, None, lines), curation.entities
-
-
-def read_local_entities(files: list[tuple[Path, str]]) -> list[LocalEntities]:
-    """`_local_entities` of every (file, display name), in order (0.05 ms a file from its
-    section alone: worker processes no longer paid for themselves)."""
-    return [_local_entities(path, name) for path, name in files]
 
 
 @dataclass
@@ -238,11 +233,13 @@ def plan_project(
             problems.add(checker.rel(texts[article_id]), None, f"bad article id '{article_id}'")
             continue
         todo.append((curated[article_id], texts[article_id]))
-        # a file that defines no entities of its own is only read when it is checked
-        if LOCAL_ENTITIES.search(curated[article_id].read_bytes()):
-            defining.append(article_id)
-    files = [(curated[a], checker.rel(curated[a])) for a in defining]
-    for article_id, (found, doc, defined) in zip(defining, read_local_entities(files), strict=True):
+        raw = curated[article_id].read_bytes()
+        # a file that defines no entities of its own is only parsed when it is checked
+        if LOCAL_ENTITIES.search(raw):
+            defining.append((article_id, raw))
+    for article_id, raw in defining:
+        path = curated[article_id]
+        found, doc, defined = _local_entities(path, checker.rel(path), raw)
         problems.items += found.items
         checker.complete &= doc is not None
         if doc is not None:

@@ -5,7 +5,7 @@ hundreds of thousands of small objects. Every few hundred allocations the collec
 young objects, and now and then the whole heap; at 10,000 articles those passes were over a
 third of the time spent handing articles to pySHACL and a fifth of the derived merge. Reference
 counting still frees almost everything at once; what the work leaves in cycles (pySHACL's
-shape objects point at each other) is collected once when it is done.
+shape objects point at each other) is collected once after each batch of articles.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def no_cyclic_gc(collect: bool = False) -> Iterator[None]:
-    """Run the block with the cyclic collector off, then restore it as it was; with
-    ``collect``, reclaim the block's cycles with one collection afterwards."""
+def no_cyclic_gc() -> Iterator[None]:
+    """Run the block with the cyclic collector off, then restore it as it was (the caller
+    collects what the block left in cycles when it suits it: kg.pipeline after each batch)."""
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -26,5 +26,3 @@ def no_cyclic_gc(collect: bool = False) -> Iterator[None]:
     finally:
         if collecting:
             gc.enable()
-        if collect:
-            gc.collect()

@@ -42,13 +42,15 @@ def entities_section(raw: bytes) -> str | None:
         return None
 
 
-def entities_alone(path: Path, name: str) -> tuple[Problems, YamlDoc, list[models.Entity]] | None:
+def entities_alone(
+    path: Path, name: str, raw: bytes | None = None
+) -> tuple[Problems, YamlDoc, list[models.Entity]] | None:
     """The entities a curation file defines, read from its `entities:` section alone (a
     twentieth of a typical file's YAML), with that section's lines, when it parses and
     validates cleanly; None sends the caller to the whole file, which then reports any
-    problem exactly as a check of the file does."""
+    problem exactly as a check of the file does. ``raw``: the file's bytes, when already read."""
     try:
-        text = entities_section(path.read_bytes())
+        text = entities_section(raw if raw is not None else path.read_bytes())
     except OSError:
         return None
     if text is None:

@@ -19,12 +19,10 @@ from functools import cache
 import pyoxigraph
 from pyoxigraph import Quad
 
-from kg.shacl_choices import add_results, split_choices, violations
+from kg.shacl_choices import RDF, RDFS, SH, add_results, split_choices, violations
 from kg.vocab import SHAPES_PATH
 
 BATCH = 50  # graphs per pySHACL call: the set-up of a call is ~3 ms (12 % at 10)
-SH = "http://www.w3.org/ns/shacl#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 TARGETS = ("targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf")
 
@@ -68,7 +66,7 @@ def predicates_read(shapes) -> frozenset[str] | None:  # type: ignore[no-untyped
     sh = Namespace(SH)
     if any((None, sh[p], None) in shapes for p in ("closed", "sparql", "target", "rule", "js")):
         return None
-    read = {RDF + "type", "http://www.w3.org/2000/01/rdf-schema#subClassOf"}
+    read = {RDF + "type", RDFS + "subClassOf"}
     for p in ("path", "targetSubjectsOf", "targetObjectsOf", "equals", "disjoint"):
         for value in shapes.objects(None, sh[p]):
             if not isinstance(value, URIRef):
