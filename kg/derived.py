@@ -58,12 +58,16 @@ PREDICATES = (
     "secondClaim",
     "basis",
     "pairOrder",
+    "quotationOrder",
+    "quotationRows",
+    "postOrder",
 )
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEMA_MENTIONS = "https://schema.org/mentions"
+ORG = "http://www.w3.org/ns/org#"
 DCTERMS_DATE = "http://purl.org/dc/terms/date"
 OA = "http://www.w3.org/ns/oa#"
 ENTITY_PREFIX = f"{BASE}id/"
@@ -89,6 +93,14 @@ _READ = {
     NS + "claimDate": "claimDate",
     NS + "attributedTo": "attributedTo",
     RDFS_LABEL: "label",
+    # the quotations and officials listings' keys (_listing_rows)
+    NS + "speaker": "speaker",
+    NS + "saidAt": "saidAt",
+    NS + "speakerPost": "speakerPost",
+    ORG + "member": "member",
+    ORG + "organization": "organization",
+    NS + "roleTitle": "roleTitle",
+    NS + "reportedOn": "reportedOn",
 }
 _ARTICLE, _ASSERTION, _CLAIM = NS + "Article", NS + "Assertion", NS + "Claim"
 _MEASURE = NS + "Measure"
@@ -148,7 +160,29 @@ def summarise(quads: Sequence[Quad]) -> bytes:
         if _MEASURE in types and "label" in p:  # the claim pairs are listed by measure label
             out.setdefault("labels", {})[subject] = values(subject, "label")
     out["facts"] = {stated: "\n".join(lines) for stated, lines in facts.items()}
+    out.update(_listing_rows(props))
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _listing_rows(props: dict[str, dict[str, list[Any]]]) -> dict[str, Any]:
+    """What the quotations and officials listings sort on: each quotation's speakers, events,
+    posts and article, each post's date, member, organisation and role, and the name
+    (rdfs:label) of every entity, which the registry and local entities give."""
+    out: dict[str, Any] = {}
+    quotes, posts, names = [], [], {}
+    for subject, p in props.items():
+        if "speaker" in p:
+            keys = ("speaker", "saidAt", "speakerPost", "statedIn")
+            quotes.append([subject, *([o.value for o in p.get(k, ())] for k in keys)])
+        if "member" in p and "roleTitle" in p:
+            keys = ("reportedOn", "organization", "member", "roleTitle")
+            posts.append([subject, *([o.value for o in p.get(k, ())] for k in keys)])
+        if "label" in p and subject.startswith(ENTITY_PREFIX):
+            names[subject] = [o.value for o in p["label"]]
+    for key, value in (("quotes", quotes), ("posts", posts), ("names", names)):
+        if value:
+            out[key] = value
+    return out
 
 
 _CLAIM_KEYS = (
@@ -177,9 +211,17 @@ class _Merged:
     facts: list[tuple[list[str], list[str]]] = field(default_factory=list)  # (articles, lines)
     claims: list[dict[str, Any]] = field(default_factory=list)
     labels: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # measures'
+    names: dict[str, list[str]] = field(default_factory=dict)  # entities' labels
+    quotes: list[list[Any]] = field(default_factory=list)  # see _listing_rows
+    posts: list[list[Any]] = field(default_factory=list)
 
     def add(self, summary: bytes) -> None:
         data = json.loads(summary)
+        for subject, names in data.get("names", {}).items():
+            known = self.names.get(subject)
+            self.names[subject] = sorted({*known, *names}) if known else names
+        self.quotes.extend(data.get("quotes", ()))
+        self.posts.extend(data.get("posts", ()))
         self.articles.update(data["articles"])
         for subject, labels in data.get("labels", {}).items():
             self.labels[subject].update(labels)
@@ -359,9 +401,108 @@ def _disagreements(m: _Merged, out: _Writer) -> None:
         out.integer(pair, "pairOrder", orders[pair])
 
 
+# kg:quotationOrder and kg:postOrder are (date << 32) + place: the date (of the article, of the
+# post) as the number YYYYMMDD in the high bits, the place among the rows of that date in the
+# low ones, so an article's change renumbers only the rows of its own date
+_DATE = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _date_groups(dates: Iterable[str]) -> dict[str, int]:
+    """A number per date that sorts as the dates' text does (the listings sort on STR of the
+    date): YYYYMMDD, with 00 for a month or day not given ("2015" < "2015-06" < "2015-06-01").
+    Should any date be written otherwise, the dates' ranks instead (every group renumbered
+    when a date comes or goes, but still in order)."""
+    dates = set(dates)
+    matches = [_DATE.fullmatch(d) for d in dates]
+    if all(matches):
+        return {
+            m[0]: int(m[1]) * 10_000 + int(m[2] or 0) * 100 + int(m[3] or 0)
+            for m in matches
+            if m is not None
+        }
+    return {d: rank for rank, d in enumerate(sorted(dates))}
+
+
+class _NameKeys(dict[str, str]):
+    """An entity's name as the listings sort it, once per entity: its (least) label after
+    "\x01", and "\x00" for no entity or no label, which sorts first as SPARQL sorts an
+    unbound key."""
+
+    def __init__(self, names: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, entity: str) -> str:
+        labels = self.names.get(entity)
+        key = self[entity] = "\x01" + min(labels) if labels else "\x00"
+        return key
+
+
+def _places(by_date: dict[str | None, list[tuple[str, ...]]]) -> Iterator[tuple[str, int]]:
+    """(subject, (date group << 32) + place) of every subject, in the listing's order, from
+    the rows of each date (tuples that sort as the listing does within the date, ending
+    with the subject's IRI). No date is group -1: first, as SPARQL sorts an unbound key."""
+    groups: dict[str | None, int] = {None: -1}
+    groups.update(_date_groups(d for d in by_date if d is not None))
+    for date in sorted(by_date, key=groups.__getitem__):
+        base = groups[date] << _PLACE_BITS
+        for place, row in enumerate(sorted(by_date[date])):
+            yield row[-1], base + place
+
+
+def _by_iri(records: list[list[Any]]) -> dict[str, list[list[str]]]:
+    """[iri, values, values, ...] records merged by IRI (the union of the graphs; a record
+    is nearly always in one graph alone)."""
+    merged: dict[str, list[list[str]]] = {}
+    for iri, *values in records:
+        known = merged.get(iri)
+        if known is not None:
+            values = [sorted({*a, *b}) for a, b in zip(known, values, strict=True)]
+        merged[iri] = values
+    return merged
+
+
+def _quotation_orders(m: _Merged, out: _Writer) -> None:
+    """kg:quotationOrder of every quotation with a speaker and an article: its place in the
+    quotations listing, by the article's date, the speaker's name (the least, should it have
+    several speakers), then the quotation's IRI; and kg:quotationRows, how many rows it has
+    there (speakers x events x posts), where that is more than one, so that the listing
+    unfolds only those quotations before paging."""
+    name, dates = _NameKeys(m.names), m.dates
+    by_date: dict[str | None, list[tuple[str, ...]]] = defaultdict(list)
+    rows: dict[str, int] = {}
+    for iri, (speakers, events, posts, articles) in _by_iri(m.quotes).items():
+        if not articles:
+            continue
+        date = min(dates.get(min(articles)) or (None,))
+        by_date[date].append((min([name[s] for s in speakers]), iri))
+        n = len(speakers) * max(1, len(events)) * max(1, len(posts))
+        if n > 1:
+            rows[iri] = n
+    for iri, order in _places(by_date):
+        out.integer(iri, "quotationOrder", order)
+        if iri in rows:
+            out.integer(iri, "quotationRows", rows[iri])
+
+
+def _post_orders(m: _Merged, out: _Writer) -> None:
+    """kg:postOrder of every post (a membership with a member and a role title): its place in
+    the officials listing, by the date it was reported, the organisation's name (none first),
+    the person's name, the role title, then the post's IRI."""
+    name = _NameKeys(m.names)
+    by_date: dict[str | None, list[tuple[str, ...]]] = defaultdict(list)
+    for iri, (dates, orgs, members, roles) in _by_iri(m.posts).items():
+        org = min([name[o] for o in orgs]) if orgs else "\x00"
+        person = min([name[p] for p in members])
+        by_date[min(dates) if dates else None].append((org, person, min(roles), iri))
+    for iri, order in _places(by_date):
+        out.integer(iri, "postOrder", order)
+
+
 def derive(summaries: Iterable[bytes]) -> list[Row]:
-    """The derived graph of a dataset as rows in a fixed order (entities, articles, assertions,
-    claim pairs; each by IRI, a subject's rows together), from all its graphs' summaries."""
+    """The derived graph of a dataset as rows in a fixed order (entities, articles, assertions
+    and claim pairs, each by IRI; quotations and posts in their listings' order; a subject's
+    rows together), from all its graphs' summaries."""
     # hundreds of thousands of small objects, none of them cyclic (kg.gcpause: 0.9 -> 0.7 s at 10k)
     with no_cyclic_gc():
         merged = _Merged()
@@ -373,6 +514,8 @@ def derive(summaries: Iterable[bytes]) -> list[Row]:
         _articles(merged, out)
         _source_counts(merged, out)
         _disagreements(merged, out)
+        _quotation_orders(merged, out)
+        _post_orders(merged, out)
         return out.rows
 
 
