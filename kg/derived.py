@@ -165,23 +165,38 @@ def summarise(quads: Sequence[Quad]) -> bytes:
 
 
 def _listing_rows(props: dict[str, dict[str, list[Any]]]) -> dict[str, Any]:
-    """What the quotations and officials listings sort on: each quotation's speakers, events,
-    posts and article, each post's date, member, organisation and role, and the name
-    (rdfs:label) of every entity, which the registry and local entities give."""
+    """What the quotations and officials listings sort on, as lines of IRIs (a quotation or
+    post is in its article's graph alone: its IRI names the article): "quotation rows
+    article speaker…", its rows in the listing being its speakers x events x posts; "post
+    date organisation member" (empty for none) with the role titles in a list beside; and
+    the names (rdfs:label) of the entities the graph describes."""
     out: dict[str, Any] = {}
-    quotes, posts, names = [], [], {}
+    quotes, posts, roles, names = [], [], [], {}
+
+    def first(p: dict[str, list[Any]], key: str) -> str:
+        return min((o.value for o in p.get(key, ())), default="")
+
     for subject, p in props.items():
-        if "speaker" in p:
-            keys = ("speaker", "saidAt", "speakerPost", "statedIn")
-            quotes.append([subject, *([o.value for o in p.get(k, ())] for k in keys)])
+        if "speaker" in p and "statedIn" in p:
+            speakers = sorted(o.value for o in p["speaker"])
+            rows = (
+                len(speakers)
+                * max(1, len(p.get("saidAt", ())))
+                * max(1, len(p.get("speakerPost", ())))
+            )
+            quotes.append(" ".join((subject, str(rows), first(p, "statedIn"), *speakers)))
         if "member" in p and "roleTitle" in p:
-            keys = ("reportedOn", "organization", "member", "roleTitle")
-            posts.append([subject, *([o.value for o in p.get(k, ())] for k in keys)])
+            keys = ("reportedOn", "organization", "member")
+            posts.append(" ".join((subject, *(first(p, k) for k in keys))))
+            roles.append(first(p, "roleTitle"))
         if "label" in p and subject.startswith(ENTITY_PREFIX):
             names[subject] = [o.value for o in p["label"]]
-    for key, value in (("quotes", quotes), ("posts", posts), ("names", names)):
-        if value:
-            out[key] = value
+    if quotes:
+        out["quotes"] = "\n".join(quotes)
+    if posts:
+        out.update(posts="\n".join(posts), roles=roles)
+    if names:
+        out["names"] = names
     return out
 
 
@@ -212,16 +227,21 @@ class _Merged:
     claims: list[dict[str, Any]] = field(default_factory=list)
     labels: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # measures'
     names: dict[str, list[str]] = field(default_factory=dict)  # entities' labels
-    quotes: list[list[Any]] = field(default_factory=list)  # see _listing_rows
-    posts: list[list[Any]] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)  # lines: see _listing_rows
+    posts: list[tuple[str, str]] = field(default_factory=list)  # (line, role title)
 
     def add(self, summary: bytes) -> None:
         data = json.loads(summary)
-        for subject, names in data.get("names", {}).items():
-            known = self.names.get(subject)
-            self.names[subject] = sorted({*known, *names}) if known else names
-        self.quotes.extend(data.get("quotes", ()))
-        self.posts.extend(data.get("posts", ()))
+        names = data.get("names")
+        if names:
+            both = {s: self.names[s] for s in self.names.keys() & names.keys()}
+            self.names.update(names)
+            for subject, known in both.items():  # an entity named in two graphs
+                self.names[subject] = sorted({*known, *names[subject]})
+        if "quotes" in data:
+            self.quotes.extend(data["quotes"].split("\n"))
+        if "posts" in data:
+            self.posts.extend(zip(data["posts"].split("\n"), data["roles"], strict=True))
         self.articles.update(data["articles"])
         for subject, labels in data.get("labels", {}).items():
             self.labels[subject].update(labels)
@@ -450,18 +470,6 @@ def _places(by_date: dict[str | None, list[tuple[str, ...]]]) -> Iterator[tuple[
             yield row[-1], base + place
 
 
-def _by_iri(records: list[list[Any]]) -> dict[str, list[list[str]]]:
-    """[iri, values, values, ...] records merged by IRI (the union of the graphs; a record
-    is nearly always in one graph alone)."""
-    merged: dict[str, list[list[str]]] = {}
-    for iri, *values in records:
-        known = merged.get(iri)
-        if known is not None:
-            values = [sorted({*a, *b}) for a, b in zip(known, values, strict=True)]
-        merged[iri] = values
-    return merged
-
-
 def _quotation_orders(m: _Merged, out: _Writer) -> None:
     """kg:quotationOrder of every quotation with a speaker and an article: its place in the
     quotations listing, by the article's date, the speaker's name (the least, should it have
@@ -470,19 +478,18 @@ def _quotation_orders(m: _Merged, out: _Writer) -> None:
     unfolds only those quotations before paging."""
     name, dates = _NameKeys(m.names), m.dates
     by_date: dict[str | None, list[tuple[str, ...]]] = defaultdict(list)
-    rows: dict[str, int] = {}
-    for iri, (speakers, events, posts, articles) in _by_iri(m.quotes).items():
-        if not articles:
-            continue
-        date = min(dates.get(min(articles)) or (None,))
-        by_date[date].append((min([name[s] for s in speakers]), iri))
-        n = len(speakers) * max(1, len(events)) * max(1, len(posts))
-        if n > 1:
+    rows: dict[str, str] = {}
+    for line in m.quotes:
+        iri, n, article, *speakers = line.split(" ")
+        date = dates.get(article)
+        key = name[speakers[0]] if len(speakers) == 1 else min([name[s] for s in speakers])
+        by_date[min(date) if date else None].append((key, iri))
+        if n != "1":
             rows[iri] = n
     for iri, order in _places(by_date):
         out.integer(iri, "quotationOrder", order)
         if iri in rows:
-            out.integer(iri, "quotationRows", rows[iri])
+            out.integer(iri, "quotationRows", int(rows[iri]))
 
 
 def _post_orders(m: _Merged, out: _Writer) -> None:
@@ -491,10 +498,9 @@ def _post_orders(m: _Merged, out: _Writer) -> None:
     the person's name, the role title, then the post's IRI."""
     name = _NameKeys(m.names)
     by_date: dict[str | None, list[tuple[str, ...]]] = defaultdict(list)
-    for iri, (dates, orgs, members, roles) in _by_iri(m.posts).items():
-        org = min([name[o] for o in orgs]) if orgs else "\x00"
-        person = min([name[p] for p in members])
-        by_date[min(dates) if dates else None].append((org, person, min(roles), iri))
+    for line, role in m.posts:
+        iri, date, org, member = line.split(" ")
+        by_date[date or None].append((name[org] if org else "\x00", name[member], role, iri))
     for iri, order in _places(by_date):
         out.integer(iri, "postOrder", order)
 
