@@ -129,6 +129,7 @@ class KG(DefinedNamespace):
     quotationOrder: URIRef
     quotationRows: URIRef
     secondClaim: URIRef
+    singleSourceFrom: URIRef
     sourceCount: URIRef
 
 
