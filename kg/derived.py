@@ -58,6 +58,9 @@ PREDICATES = (
     "secondClaim",
     "basis",
     "pairOrder",
+    "quotationOrder",
+    "quotationRows",
+    "postOrder",
     "singleSourceFrom",
 )
 
@@ -65,6 +68,7 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SCHEMA_MENTIONS = "https://schema.org/mentions"
+ORG = "http://www.w3.org/ns/org#"
 DCTERMS_DATE = "http://purl.org/dc/terms/date"
 OA = "http://www.w3.org/ns/oa#"
 ENTITY_PREFIX = f"{BASE}id/"
@@ -90,6 +94,14 @@ _READ = {
     NS + "claimDate": "claimDate",
     NS + "attributedTo": "attributedTo",
     RDFS_LABEL: "label",
+    # the quotations and officials listings' keys (_listing_rows)
+    NS + "speaker": "speaker",
+    NS + "saidAt": "saidAt",
+    NS + "speakerPost": "speakerPost",
+    ORG + "member": "member",
+    ORG + "organization": "organization",
+    NS + "roleTitle": "roleTitle",
+    NS + "reportedOn": "reportedOn",
 }
 _ARTICLE, _ASSERTION, _CLAIM = NS + "Article", NS + "Assertion", NS + "Claim"
 _MEASURE = NS + "Measure"
@@ -149,7 +161,44 @@ def summarise(quads: Sequence[Quad]) -> bytes:
         if _MEASURE in types and "label" in p:  # the claim pairs are listed by measure label
             out.setdefault("labels", {})[subject] = values(subject, "label")
     out["facts"] = {stated: "\n".join(lines) for stated, lines in facts.items()}
+    out.update(_listing_rows(props))
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _listing_rows(props: dict[str, dict[str, list[Any]]]) -> dict[str, Any]:
+    """What the quotations and officials listings sort on, as lines of IRIs (a quotation or
+    post is in its article's graph alone: its IRI names the article): "quotation rows
+    article speaker…", its rows in the listing being its speakers x events x posts; "post
+    date organisation member" (empty for none) with the role titles in a list beside; and
+    the names (rdfs:label) of the entities the graph describes."""
+    out: dict[str, Any] = {}
+    quotes, posts, roles, names = [], [], [], {}
+
+    def first(p: dict[str, list[Any]], key: str) -> str:
+        return min((o.value for o in p.get(key, ())), default="")
+
+    for subject, p in props.items():
+        if "speaker" in p and "statedIn" in p:
+            speakers = sorted(o.value for o in p["speaker"])
+            rows = (
+                len(speakers)
+                * max(1, len(p.get("saidAt", ())))
+                * max(1, len(p.get("speakerPost", ())))
+            )
+            quotes.append(" ".join((subject, str(rows), first(p, "statedIn"), *speakers)))
+        if "member" in p and "roleTitle" in p:
+            keys = ("reportedOn", "organization", "member")
+            posts.append(" ".join((subject, *(first(p, k) for k in keys))))
+            roles.append(first(p, "roleTitle"))
+        if "label" in p and subject.startswith(ENTITY_PREFIX):
+            names[subject] = [o.value for o in p["label"]]
+    if quotes:
+        out["quotes"] = "\n".join(quotes)
+    if posts:
+        out.update(posts="\n".join(posts), roles=roles)
+    if names:
+        out["names"] = names
+    return out
 
 
 _CLAIM_KEYS = (
@@ -178,9 +227,22 @@ class _Merged:
     facts: list[tuple[list[str], list[str]]] = field(default_factory=list)  # (articles, lines)
     claims: list[dict[str, Any]] = field(default_factory=list)
     labels: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # measures'
+    names: dict[str, list[str]] = field(default_factory=dict)  # entities' labels
+    quotes: list[str] = field(default_factory=list)  # lines: see _listing_rows
+    posts: list[tuple[str, str]] = field(default_factory=list)  # (line, role title)
 
     def add(self, summary: bytes) -> None:
         data = json.loads(summary)
+        names = data.get("names")
+        if names:
+            both = {s: self.names[s] for s in self.names.keys() & names.keys()}
+            self.names.update(names)
+            for subject, known in both.items():  # an entity named in two graphs
+                self.names[subject] = sorted({*known, *names[subject]})
+        if "quotes" in data:
+            self.quotes.extend(data["quotes"].split("\n"))
+        if "posts" in data:
+            self.posts.extend(zip(data["posts"].split("\n"), data["roles"], strict=True))
         self.articles.update(data["articles"])
         for subject, labels in data.get("labels", {}).items():
             self.labels[subject].update(labels)
@@ -393,9 +455,94 @@ def _disagreements(m: _Merged, out: _Writer) -> None:
         out.integer(pair, "pairOrder", orders[pair])
 
 
+# kg:quotationOrder and kg:postOrder are (date << 32) + place: the date (of the article, of the
+# post) as the number YYYYMMDD in the high bits, the place among the rows of that date in the
+# low ones, so an article's change renumbers only the rows of its own date
+_DATE = re.compile(r"(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?")
+
+
+def _date_groups(dates: Iterable[str]) -> dict[str, int]:
+    """A number per date that sorts as the dates' text does (the listings sort on STR of the
+    date): YYYYMMDD, with 00 for a month or day not given ("2015" < "2015-06" < "2015-06-01").
+    Should any date be written otherwise, the dates' ranks instead (every group renumbered
+    when a date comes or goes, but still in order)."""
+    dates = set(dates)
+    matches = [_DATE.fullmatch(d) for d in dates]
+    if all(matches):
+        return {
+            m[0]: int(m[1]) * 10_000 + int(m[2] or 0) * 100 + int(m[3] or 0)
+            for m in matches
+            if m is not None
+        }
+    return {d: rank for rank, d in enumerate(sorted(dates))}
+
+
+class _NameKeys(dict[str, str]):
+    """An entity's name as the listings sort it, once per entity: its (least) label after
+    "\x01", and "\x00" for no entity or no label, which sorts first as SPARQL sorts an
+    unbound key."""
+
+    def __init__(self, names: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.names = names
+
+    def __missing__(self, entity: str) -> str:
+        labels = self.names.get(entity)
+        key = self[entity] = "\x01" + min(labels) if labels else "\x00"
+        return key
+
+
+def _places(by_date: dict[str | None, list[tuple[str, ...]]]) -> Iterator[tuple[str, int]]:
+    """(subject, (date group << 32) + place) of every subject, in the listing's order, from
+    the rows of each date (tuples that sort as the listing does within the date, ending
+    with the subject's IRI). No date is group -1: first, as SPARQL sorts an unbound key."""
+    groups: dict[str | None, int] = {None: -1}
+    groups.update(_date_groups(d for d in by_date if d is not None))
+    for date in sorted(by_date, key=groups.__getitem__):
+        base = groups[date] << _PLACE_BITS
+        for place, row in enumerate(sorted(by_date[date])):
+            yield row[-1], base + place
+
+
+def _quotation_orders(m: _Merged, out: _Writer) -> None:
+    """kg:quotationOrder of every quotation with a speaker and an article: its place in the
+    quotations listing, by the article's date, the speaker's name (the least, should it have
+    several speakers), then the quotation's IRI; and kg:quotationRows, how many rows it has
+    there (speakers x events x posts), where that is more than one, so that the listing
+    unfolds only those quotations before paging."""
+    name, dates = _NameKeys(m.names), m.dates
+    by_date: dict[str | None, list[tuple[str, ...]]] = defaultdict(list)
+    rows: dict[str, str] = {}
+    for line in m.quotes:
+        iri, n, article, *speakers = line.split(" ")
+        date = dates.get(article)
+        key = name[speakers[0]] if len(speakers) == 1 else min([name[s] for s in speakers])
+        by_date[min(date) if date else None].append((key, iri))
+        if n != "1":
+            rows[iri] = n
+    for iri, order in _places(by_date):
+        out.integer(iri, "quotationOrder", order)
+        if iri in rows:
+            out.integer(iri, "quotationRows", int(rows[iri]))
+
+
+def _post_orders(m: _Merged, out: _Writer) -> None:
+    """kg:postOrder of every post (a membership with a member and a role title): its place in
+    the officials listing, by the date it was reported, the organisation's name (none first),
+    the person's name, the role title, then the post's IRI."""
+    name = _NameKeys(m.names)
+    by_date: dict[str | None, list[tuple[str, ...]]] = defaultdict(list)
+    for line, role in m.posts:
+        iri, date, org, member = line.split(" ")
+        by_date[date or None].append((name[org] if org else "\x00", name[member], role, iri))
+    for iri, order in _places(by_date):
+        out.integer(iri, "postOrder", order)
+
+
 def derive(summaries: Iterable[bytes]) -> list[Row]:
-    """The derived graph of a dataset as rows in a fixed order (entities, articles, assertions,
-    claim pairs; each by IRI, a subject's rows together), from all its graphs' summaries."""
+    """The derived graph of a dataset as rows in a fixed order (entities, articles, assertions
+    and claim pairs, each by IRI; quotations and posts in their listings' order; a subject's
+    rows together), from all its graphs' summaries."""
     # hundreds of thousands of small objects, none of them cyclic (kg.gcpause: 0.9 -> 0.7 s at 10k)
     with no_cyclic_gc():
         merged = _Merged()
@@ -409,6 +556,8 @@ def derive(summaries: Iterable[bytes]) -> list[Row]:
         _articles(merged, single, out)
         out.rows.extend(counted.rows)
         _disagreements(merged, out)
+        _quotation_orders(merged, out)
+        _post_orders(merged, out)
         return out.rows
 
 

@@ -125,6 +125,9 @@ class KG(DefinedNamespace):
     firstSeenYear: URIRef
     lastSeenYear: URIRef
     pairOrder: URIRef
+    postOrder: URIRef
+    quotationOrder: URIRef
+    quotationRows: URIRef
     secondClaim: URIRef
     singleSourceFrom: URIRef
     sourceCount: URIRef
