@@ -21,7 +21,7 @@ from pathlib import Path
 from pyoxigraph import Quad
 
 from kg import __version__, derived, models, pipeline
-from kg.atomic import write_bytes
+from kg.atomic import Sweeper, write_bytes
 from kg.cache import BuildCache, CachedGraph, code_digest, sha256
 from kg.curation import Curation, Paths, Plan, draft_problems, plan_project
 from kg.graph import make_graphs
@@ -305,6 +305,7 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
     with stage("write outputs"):
         temps = write_outputs(out, step.stream(names))
     report.graphs[derived.NAME] = cache.graphs[derived.NAME].quads
+    sweeper = Sweeper()
     try:
         if job.store:
             with stage("load store"):
@@ -321,13 +322,17 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
             "outputs": sorted(o.filename for o in OUTPUTS),
         }
         with stage("rename into place"):
-            commit(out, temps)
+            sweeper.delete(commit(out, temps))  # the replaced files, freed meanwhile
             text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
             write_bytes(out / "manifest.json", text.encode())
             cache.commit(job.key, set(every), inputs.stats)
+        with stage("delete replaced outputs"):
+            sweeper.wait()
     except BaseException:
         discard(temps)
         raise
+    finally:
+        sweeper.wait()
     for output in OUTPUTS:
         report.files[output.filename] = out / output.filename
     report.files["manifest.json"] = out / "manifest.json"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
 
-from kg.atomic import file_mode
+from kg.atomic import file_mode, swap_into_place
 from kg.derived import summarise
 from kg.vocab import PREFIXES
 
@@ -120,10 +120,15 @@ def write_outputs(out: Path, pieces: Iterable[Chunks]) -> dict[str, Path]:
     return temps
 
 
-def commit(out: Path, temps: dict[str, Path]) -> None:
-    """Rename staged outputs into place."""
+def commit(out: Path, temps: dict[str, Path]) -> list[Path]:
+    """Rename staged outputs into place; return where the files they replaced now are, for
+    the caller to delete (kg.atomic.Sweeper: freeing ~1 GB is best done off the main path)."""
+    replaced = []
     for filename, temp in temps.items():
-        os.replace(temp, out / filename)
+        old = swap_into_place(temp, out / filename)
+        if old is not None:
+            replaced.append(old)
+    return replaced
 
 
 def discard(temps: dict[str, Path]) -> None:
