@@ -25,7 +25,16 @@ from kg.atomic import Sweeper, write_bytes
 from kg.cache import BuildCache, CachedGraph, code_digest, sha256
 from kg.curation import Curation, Paths, Plan, draft_problems, plan_project
 from kg.graph import make_graphs
-from kg.outputs import OUTPUTS, commit, discard, render, write_outputs
+from kg.outputs import (
+    OUTPUTS,
+    Previous,
+    as_described,
+    commit,
+    describe,
+    discard,
+    render,
+    write_outputs,
+)
 from kg.pipeline import ArticleResult
 from kg.problems import CurationError, Problem
 from kg.store import StoreLoader, replace_graphs, write_store
@@ -293,9 +302,14 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
         out / "manifest.json",
         out / "store" / "CURRENT",
     ]
-    if not results_names and set(cache.graphs) == set(every) and all(p.exists() for p in current):
+    if (
+        not results_names
+        and set(cache.graphs) == set(every)
+        and all(p.exists() for p in current)
+        and as_described(out, cache.outputs)  # not changed since (by hand, say)
+    ):
         with stage("nothing changed"):  # every output already holds exactly these graphs
-            cache.commit(job.key, set(every), inputs.stats)
+            cache.commit(job.key, set(every), inputs.stats, cache.outputs)
         report.files = {p.name: p for p in current[:-1]} | {"store": out / "store"}
         return report
 
@@ -303,7 +317,7 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
     step.prepare(names)
     loading.close(last=step.new)  # the derived graph last; compacted while outputs are written
     with stage("write outputs"):
-        temps = write_outputs(out, step.stream(names))
+        temps = _write_outputs(out, cache, step, names)
     report.graphs[derived.NAME] = cache.graphs[derived.NAME].quads
     sweeper = Sweeper()
     try:
@@ -325,7 +339,7 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
             sweeper.delete(commit(out, temps))  # the replaced files, freed meanwhile
             text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
             write_bytes(out / "manifest.json", text.encode())
-            cache.commit(job.key, set(every), inputs.stats)
+            cache.commit(job.key, set(every), inputs.stats, describe(out, every))
         with stage("delete replaced outputs"):
             sweeper.wait()
     except BaseException:
@@ -337,6 +351,26 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
         report.files[output.filename] = out / output.filename
     report.files["manifest.json"] = out / "manifest.json"
     return report
+
+
+def _write_outputs(
+    out: Path, cache: BuildCache, step: derived.Step, names: list[str]
+) -> dict[str, Path]:
+    """The output files, staged: the pieces of a graph this build did not rebuild are copied
+    from the last build's files when those are still as it left them (kg.outputs.Previous:
+    after one article changed, ~1 GB copied by the kernel rather than read and written here)."""
+    previous = Previous.open(out, cache.outputs, cache.committed_pieces())
+    if previous is None:
+        return write_outputs(out, step.stream(names))
+    try:
+        written, starts = cache.written, previous.starts
+
+        def reuse(name: str) -> bool:
+            return name not in written and name in starts
+
+        return write_outputs(out, step.stream(names, reuse), previous)
+    finally:
+        previous.close()
 
 
 def _update_store(

@@ -13,12 +13,14 @@ import os
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kg.atomic import write_text
-from kg.outputs import Chunks
+from kg.outputs import Chunks, piece_lengths
 
-FORMAT = 3  # 2: pieces carry the graph's summary for kg.derived; 3: pieces in pack files
+# 2: pieces carry the graph's summary for kg.derived; 3: pieces in pack files; 4: the pieces'
+# lengths in the output files, and which output files the index describes (kg.outputs.Previous)
+FORMAT = 4
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -48,6 +50,7 @@ class CachedGraph:
     at: int = 0
     size: int = 0
     summary: int = 0  # bytes of its kg.derived summary, the end of its pieces
+    pieces: list[int] = field(default_factory=list)  # its pieces' lengths in the output files
 
 
 @dataclass
@@ -68,6 +71,9 @@ class BuildCache:
     staging: BinaryIO | None = field(default=None, repr=False)  # this build's pack, being written
     staging_name: str = ""
     readers: dict[str, int] = field(default_factory=dict, repr=False)  # open packs
+    # the output files the last build wrote (kg.outputs.describe), and its graphs' records
+    outputs: dict[str, Any] = field(default_factory=dict)
+    committed: dict[str, CachedGraph] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
@@ -83,9 +89,21 @@ class BuildCache:
             for pack, end in ends.items():  # a pack missing or cut short: build afresh
                 if (folder / f"{pack}.pack").stat().st_size < end:
                     raise ValueError(f"cache pack {pack} is shorter than its index says")
-            return cls(folder, index["key"], graphs, index.get("stats", {}))
+            cache = cls(folder, index["key"], graphs, index.get("stats", {}))
+            cache.outputs = index.get("outputs", {})
+            cache.committed = dict(graphs)
+            return cache
         except (OSError, ValueError, KeyError, TypeError):
             return cls(folder)
+
+    def committed_pieces(self) -> dict[str, tuple[int, int, int, int]]:
+        """Each graph's piece lengths in the output files as of the last commit."""
+        lengths = {}
+        for name, record in self.committed.items():
+            if len(record.pieces) == 4:
+                trig, turtle, jsonld, nquads = record.pieces
+                lengths[name] = (trig, turtle, jsonld, nquads)
+        return lengths
 
     def valid(self, name: str, inputs: str) -> bool:
         """Whether the cached pieces of ``name`` were built from exactly these inputs."""
@@ -125,6 +143,8 @@ class BuildCache:
         )
         record.pack, record.at, record.size = self.staging_name, self.staging.tell(), len(blob)
         record.summary = len(chunks.derived)  # the last field: see summary()
+        if not record.pieces:
+            record.pieces = list(piece_lengths(chunks))
         self.staging.write(blob)
         self.written.add(name)
         self.graphs[name] = record
@@ -137,9 +157,16 @@ class BuildCache:
         self.staging_name = ""
         self.written.clear()
 
-    def commit(self, key: str, keep: set[str], stats: dict[str, list[object]]) -> None:
+    def commit(
+        self,
+        key: str,
+        keep: set[str],
+        stats: dict[str, list[object]],
+        outputs: dict[str, Any],
+    ) -> None:
         """Move this build's pack into place and write the index; forget graphs not in
-        ``keep`` and delete the packs nothing refers to any more."""
+        ``keep`` and delete the packs nothing refers to any more. ``outputs``: the output
+        files as they now are (kg.outputs.describe)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self._close()
         if self.staging_name:
@@ -150,6 +177,8 @@ class BuildCache:
             del self.graphs[name]
         self.key = key
         self.stats = stats
+        self.outputs = outputs
+        self.committed = dict(self.graphs)
         index = {
             "format": FORMAT,
             "key": key,
@@ -157,6 +186,7 @@ class BuildCache:
             # (0.6 s of an incremental build at 10,000 articles)
             "graphs": {name: vars(g) for name, g in sorted(self.graphs.items())},
             "stats": stats,
+            "outputs": outputs,
         }
         write_text(self.folder / "index.json", json.dumps(index, sort_keys=True) + "\n")
         used = {g.pack for g in self.graphs.values()}

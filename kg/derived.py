@@ -24,7 +24,7 @@ import re
 import struct
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from itertools import product
@@ -480,7 +480,7 @@ class Step:
         under :data:`NAME`. Done before the outputs are written, so a store being loaded can
         be given it and compacted meanwhile."""
         from kg.cache import CachedGraph, code_digest
-        from kg.outputs import Chunks
+        from kg.outputs import Chunks, piece_lengths
 
         start = time.perf_counter()
         summaries = [self.cache.summary(name) for name in names]
@@ -507,14 +507,19 @@ class Step:
         # only the N-Quads are kept (the store update diffs them; the other pieces are written
         # from them again when reused): 24 of 83 MB at 10,000 articles
         kept = Chunks(b"", b"", b"", self.chunks.nquads)
-        self.cache.stage(NAME, kept, CachedGraph(inputs, len(rows)))
+        record = CachedGraph(inputs, len(rows), pieces=list(piece_lengths(self.chunks)))
+        self.cache.stage(NAME, kept, record)
         self._spent(start)
 
-    def stream(self, names: Sequence[str]) -> Iterator[Chunks]:
-        """The cached pieces of ``names`` in order, then the derived graph's (see prepare)."""
+    def stream(
+        self, names: Sequence[str], reuse: Callable[[str], bool] | None = None
+    ) -> Iterator[Chunks | str]:
+        """The cached pieces of ``names`` in order, then the derived graph's (see prepare);
+        a graph ``reuse`` accepts is given by name alone (kg.outputs.write_outputs copies its
+        pieces from the previous output files)."""
         assert self.chunks is not None, "prepare() first"
         for name in names:
-            yield self.cache.chunks(name)
+            yield name if reuse is not None and reuse(name) else self.cache.chunks(name)
         yield self.chunks
 
     def update_store(self, path: Path) -> None:
