@@ -20,10 +20,10 @@ from pathlib import Path
 
 from pyoxigraph import Quad
 
-from kg import __version__, derived, models, pipeline
+from kg import __version__, derived, entity_table, models, pipeline
 from kg.atomic import Sweeper, write_bytes
 from kg.cache import BuildCache, CachedGraph, code_digest, sha256
-from kg.curation import Curation, Paths, Plan, draft_problems, plan_project
+from kg.curation import Curation, Paths, Plan, draft_problems, plan_from_table, plan_project
 from kg.graph import make_graphs
 from kg.outputs import (
     OUTPUTS,
@@ -185,6 +185,42 @@ def build_project(
         inputs = _scan(root, include_drafts, cache.stats)
         unchanged = {a for a, digest in inputs.articles.items() if cache.valid(a, digest)}
     with stage("load entities"):
+        plan, key = _plan_from_table(root, include_drafts, inputs, unchanged, cache)
+    if plan is None:
+        plan, key, unchanged = _plan(root, include_drafts, inputs, unchanged, cache, stage)
+    job = _Job(out, validate, store, cache, inputs, plan, key, unchanged, report, stage)
+    try:
+        return _produce(job)
+    except BaseException:
+        cache.discard_staged()  # the pieces this build staged in the cache
+        raise
+
+
+def _plan_from_table(
+    root: Path, include_drafts: bool, inputs: _Inputs, unchanged: set[str], cache: BuildCache
+) -> tuple[Plan | None, str]:
+    """The plan from the last build's entity table (kg.entity_table), when no entity
+    definition changed since; the digest of every definition is then the last build's."""
+    if not unchanged or not cache.valid("registry", inputs.shared):
+        return None, ""
+    table = entity_table.load(cache.folder, cache.key)
+    if table is None:
+        return None, ""
+    only = set(inputs.articles) - unchanged
+    return plan_from_table(root, include_drafts, only, *table), cache.key
+
+
+def _plan(
+    root: Path,
+    include_drafts: bool,
+    inputs: _Inputs,
+    unchanged: set[str],
+    cache: BuildCache,
+    stage: Callable[[str], AbstractContextManager[None]],
+) -> tuple[Plan, str, set[str]]:
+    """The plan from every entity definition read from the files; after a change to any of
+    them, every article is planned (any might be affected)."""
+    with stage("load entities"):
         known = {
             str(e["id"]): (models.Entity.model_validate(e), name)
             for name in unchanged
@@ -197,12 +233,7 @@ def build_project(
         if unchanged and key != cache.key:  # an entity changed: every article may be affected
             unchanged = set()
             plan = plan_project(root, include_drafts)
-    job = _Job(out, validate, store, cache, inputs, plan, key, unchanged, report, stage)
-    try:
-        return _produce(job)
-    except BaseException:
-        cache.discard_staged()  # the pieces this build staged in the cache
-        raise
+    return plan, key, unchanged
 
 
 @dataclass
@@ -309,6 +340,7 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
         and as_described(out, cache.outputs)  # not changed since (by hand, say)
     ):
         with stage("nothing changed"):  # every output already holds exactly these graphs
+            _keep_table(job)
             cache.commit(job.key, set(every), inputs.stats, cache.outputs)
         report.files = {p.name: p for p in current[:-1]} | {"store": out / "store"}
         return report
@@ -339,6 +371,7 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
             sweeper.delete(commit(out, temps))  # the replaced files, freed meanwhile
             text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
             write_bytes(out / "manifest.json", text.encode())
+            _keep_table(job)
             cache.commit(job.key, set(every), inputs.stats, describe(out, every))
         with stage("delete replaced outputs"):
             sweeper.wait()
@@ -351,6 +384,12 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
         report.files[output.filename] = out / output.filename
     report.files["manifest.json"] = out / "manifest.json"
     return report
+
+
+def _keep_table(job: _Job) -> None:
+    """Keep the entity table for the next build, unless it is the one kept already."""
+    if not isinstance(job.plan.entities, entity_table.EntityTable):
+        entity_table.save(job.cache.folder, job.key, job.plan.entities, job.plan.origin)
 
 
 def _write_outputs(

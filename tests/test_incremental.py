@@ -138,7 +138,7 @@ def test_the_cache_keeps_one_pack_per_build_and_drops_packs_nothing_uses(
     full = outputs(build_project(project, out).out)
 
     def packs() -> list[str]:
-        return sorted(p.name for p in (out / "cache").iterdir() if p.name != "index.json")
+        return sorted(p.name for p in (out / "cache").iterdir() if p.name.startswith("pack-"))
 
     assert packs() == ["pack-000001.pack"]
     curation = project / "seeds" / "curation" / "002_second.yaml"
