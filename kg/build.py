@@ -11,6 +11,7 @@ rebuilt, re-validated and re-rendered, and only its named graph is replaced in t
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -346,10 +347,15 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
         return report
 
     step = derived.Step(cache, report.timings)
-    step.prepare(names)
-    loading.close(last=step.new)  # the derived graph last; compacted while outputs are written
-    with stage("write outputs"):
-        temps = _write_outputs(out, cache, step, names)
+    writer = _OutputWriter(out, cache, step, names)  # on a thread while the derived graph is made
+    try:
+        step.prepare(names)
+        loading.close(last=step.new)  # the derived graph last; compacted while outputs are written
+        with stage("write outputs"):
+            temps = writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
     report.graphs[derived.NAME] = cache.graphs[derived.NAME].quads
     sweeper = Sweeper()
     try:
@@ -392,24 +398,55 @@ def _keep_table(job: _Job) -> None:
         entity_table.save(job.cache.folder, job.key, job.plan.entities, job.plan.origin)
 
 
-def _write_outputs(
-    out: Path, cache: BuildCache, step: derived.Step, names: list[str]
-) -> dict[str, Path]:
-    """The output files, staged: the pieces of a graph this build did not rebuild are copied
-    from the last build's files when those are still as it left them (kg.outputs.Previous:
-    after one article changed, ~1 GB copied by the kernel rather than read and written here)."""
-    previous = Previous.open(out, cache.outputs, cache.committed_pieces())
-    if previous is None:
-        return write_outputs(out, step.stream(names))
-    try:
-        written, starts = cache.written, previous.starts
+class _OutputWriter:
+    """The output files, written on a thread while the main one computes the derived graph
+    (which comes last in every file: kg.derived.Step.stream waits for it).
 
-        def reuse(name: str) -> bool:
-            return name not in written and name in starts
+    The pieces of a graph this build did not rebuild are copied from the last build's files
+    when those are still as it left them (kg.outputs.Previous): after one article changed,
+    ~1 GB is copied by the kernel, with the interpreter's lock released, rather than read
+    and written here."""
 
-        return write_outputs(out, step.stream(names, reuse), previous)
-    finally:
-        previous.close()
+    def __init__(self, out: Path, cache: BuildCache, step: derived.Step, names: list[str]):
+        self.out = out
+        self.temps: dict[str, Path] | None = None
+        self.error: BaseException | None = None
+        self.previous = Previous.open(out, cache.outputs, cache.committed_pieces())
+        reuse = None
+        if self.previous is not None:
+            written, starts = cache.written, self.previous.starts
+
+            def reuse(name: str) -> bool:
+                return name not in written and name in starts
+
+        self.pieces = step.stream(names, reuse)
+        self.thread = threading.Thread(target=self._write, name="kg-outputs", daemon=True)
+        self.thread.start()
+
+    def _write(self) -> None:
+        try:
+            self.temps = write_outputs(self.out, self.pieces, self.previous)
+        except BaseException as err:  # handed on by finish()
+            self.error = err
+        finally:
+            if self.previous is not None:
+                self.previous.close()
+
+    def finish(self) -> dict[str, Path]:
+        """The staged files, once written (the derived graph made: Step.prepare has ended)."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.temps is not None
+        return self.temps
+
+    def abort(self) -> None:
+        """Wait for the thread (it stops at the derived graph if that was not made) and
+        remove what it wrote."""
+        self.thread.join()
+        if self.temps is not None:
+            discard(self.temps)
+            self.temps = None
 
 
 def _update_store(

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import struct
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -73,6 +74,8 @@ class BuildCache:
     readers: dict[str, int] = field(default_factory=dict, repr=False)  # open packs
     # the output files the last build wrote (kg.outputs.describe), and its graphs' records
     outputs: dict[str, Any] = field(default_factory=dict)
+    # reads and staging from two threads (kg.build writes the outputs on a thread)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     committed: dict[str, CachedGraph] = field(default_factory=dict, repr=False)
 
     @classmethod
@@ -130,22 +133,23 @@ class BuildCache:
     def stage(self, name: str, chunks: Chunks, record: CachedGraph) -> None:
         """Append a graph's new pieces to this build's pack (nothing a later build reads until
         `commit`), so a large build does not hold every rendered graph in memory."""
-        if self.staging is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            numbers = [
-                int(p.stem[5:]) for p in self.folder.glob("pack-*.*") if p.stem[5:].isdigit()
-            ]
-            self.staging_name = f"pack-{max(numbers, default=0) + 1:06d}"
-            self.staging = self._path(self.staging_name, ".tmp").open("wb")
         blob = b"".join(
             struct.pack(">Q", len(part)) + part
             for part in (getattr(chunks, f) for f in Chunks.FIELDS)
         )
-        record.pack, record.at, record.size = self.staging_name, self.staging.tell(), len(blob)
         record.summary = len(chunks.derived)  # the last field: see summary()
         if not record.pieces:
             record.pieces = list(piece_lengths(chunks))
-        self.staging.write(blob)
+        with self.lock:
+            if self.staging is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                numbers = [
+                    int(p.stem[5:]) for p in self.folder.glob("pack-*.*") if p.stem[5:].isdigit()
+                ]
+                self.staging_name = f"pack-{max(numbers, default=0) + 1:06d}"
+                self.staging = self._path(self.staging_name, ".tmp").open("wb")
+            record.pack, record.at, record.size = self.staging_name, self.staging.tell(), len(blob)
+            self.staging.write(blob)
         self.written.add(name)
         self.graphs[name] = record
 
@@ -197,9 +201,11 @@ class BuildCache:
 
     def _read(self, record: CachedGraph, at: int, size: int) -> bytes:
         """``size`` bytes at ``at`` of the record's pack (this build's included)."""
-        if record.pack == self.staging_name and self.staging is not None:
-            self.staging.flush()
-        data = os.pread(self._reader(record.pack), size, at)
+        with self.lock:
+            if record.pack == self.staging_name and self.staging is not None:
+                self.staging.flush()
+            fd = self._reader(record.pack)
+        data = os.pread(fd, size, at)
         if len(data) != size:
             raise OSError(f"cache pack {record.pack} is shorter than its index says")
         return data

@@ -22,6 +22,7 @@ import hashlib
 import json
 import re
 import struct
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -473,12 +474,19 @@ class Step:
         self.old: bytes | None = None  # the last build's N-Quads of the derived graph
         self.new: bytes = b""
         self.chunks: Chunks | None = None
+        self.ready = threading.Event()  # prepare() has ended (see stream)
 
     def prepare(self, names: Sequence[str]) -> None:
         """Compute the derived graph from the summaries of ``names`` (all staged or cached):
         the last build's when no summary changed, else computed afresh and staged in the cache
-        under :data:`NAME`. Done before the outputs are written, so a store being loaded can
-        be given it and compacted meanwhile."""
+        under :data:`NAME`. Done before the derived graph is written, so a store being loaded
+        can be given it and compacted meanwhile."""
+        try:
+            self._prepare(names)
+        finally:
+            self.ready.set()
+
+    def _prepare(self, names: Sequence[str]) -> None:
         from kg.cache import CachedGraph, code_digest
         from kg.outputs import Chunks, piece_lengths
 
@@ -514,12 +522,15 @@ class Step:
     def stream(
         self, names: Sequence[str], reuse: Callable[[str], bool] | None = None
     ) -> Iterator[Chunks | str]:
-        """The cached pieces of ``names`` in order, then the derived graph's (see prepare);
-        a graph ``reuse`` accepts is given by name alone (kg.outputs.write_outputs copies its
+        """The cached pieces of ``names`` in order, then the derived graph's once `prepare`
+        has made it (so the other pieces can be written on another thread meanwhile); a
+        graph ``reuse`` accepts is given by name alone (kg.outputs.write_outputs copies its
         pieces from the previous output files)."""
-        assert self.chunks is not None, "prepare() first"
         for name in names:
             yield name if reuse is not None and reuse(name) else self.cache.chunks(name)
+        self.ready.wait()
+        if self.chunks is None:
+            raise RuntimeError("the derived graph was not made")
         yield self.chunks
 
     def update_store(self, path: Path) -> None:

@@ -257,3 +257,30 @@ def test_adding_and_removing_articles_gives_what_a_full_build_gives(
     build_project(project, out)
     build_project(project, full, incremental=False)
     assert outputs(out) == outputs(full)
+
+
+@pytest.mark.parametrize("broken", ["kg.derived.derive", "kg.outputs._copy_range"])
+def test_a_failure_while_the_outputs_are_written_leaves_the_previous_ones(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    import threading
+
+    out = tmp_path / "out"
+    build_project(project, out)
+    before = outputs(out)
+    listing = sorted(p.name for p in out.iterdir())
+
+    def fail(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(broken, fail)
+    curation = project / "seeds" / "curation" / "002_second.yaml"
+    curation.write_text(SECOND_CURATION.replace("s: example-agency", "s: interior-ministry"))
+    with pytest.raises(OSError, match="disk full"):
+        build_project(project, out)
+    assert outputs(out) == before
+    assert sorted(p.name for p in out.iterdir()) == listing  # no staged file left
+    assert not [t for t in threading.enumerate() if t.name == "kg-outputs"]
+    monkeypatch.undo()
+    assert build_project(project, out).rebuilt == ["002_second"]
+    assert hosts(out) == {"interior-ministry"}
