@@ -400,7 +400,7 @@ def _keep_table(job: _Job) -> None:
 
 class _OutputWriter:
     """The output files, written on a thread while the main one computes the derived graph
-    (which comes last in every file: kg.derived.Step.stream waits for it).
+    (which comes last in every file: kg.derived.Step.made waits for it).
 
     The pieces of a graph this build did not rebuild are copied from the last build's files
     when those are still as it left them (kg.outputs.Previous): after one article changed,
@@ -419,13 +419,14 @@ class _OutputWriter:
             def reuse(name: str) -> bool:
                 return name not in written and name in starts
 
+        self.step = step
         self.pieces = step.stream(names, reuse)
         self.thread = threading.Thread(target=self._write, name="kg-outputs", daemon=True)
         self.thread.start()
 
     def _write(self) -> None:
         try:
-            self.temps = write_outputs(self.out, self.pieces, self.previous)
+            self.temps = write_outputs(self.out, self.pieces, self.previous, self.step.made)
         except BaseException as err:  # handed on by finish()
             self.error = err
         finally:

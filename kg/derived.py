@@ -522,16 +522,19 @@ class Step:
     def stream(
         self, names: Sequence[str], reuse: Callable[[str], bool] | None = None
     ) -> Iterator[Chunks | str]:
-        """The cached pieces of ``names`` in order, then the derived graph's once `prepare`
-        has made it (so the other pieces can be written on another thread meanwhile); a
-        graph ``reuse`` accepts is given by name alone (kg.outputs.write_outputs copies its
-        pieces from the previous output files)."""
+        """The cached pieces of ``names`` in order (the derived graph's come after them: see
+        `made`); a graph ``reuse`` accepts is given by name alone (kg.outputs.write_outputs
+        copies its pieces from the previous output files)."""
         for name in names:
             yield name if reuse is not None and reuse(name) else self.cache.chunks(name)
+
+    def made(self) -> Chunks:
+        """The derived graph's pieces, once `prepare` has made them (the others may be written
+        on another thread meanwhile)."""
         self.ready.wait()
         if self.chunks is None:
             raise RuntimeError("the derived graph was not made")
-        yield self.chunks
+        return self.chunks
 
     def update_store(self, path: Path) -> None:
         """Bring the derived graph of the store at ``path`` (which holds the last build's)

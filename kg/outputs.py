@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -186,13 +186,17 @@ def _layout(pieces: Sequence[Pieces]) -> list[Pieces]:
 
 
 def write_outputs(
-    out: Path, pieces: Iterable[Chunks | str], previous: Previous | None = None
+    out: Path,
+    pieces: Iterable[Chunks | str],
+    previous: Previous | None = None,
+    last: Callable[[], Chunks] | None = None,
 ) -> dict[str, Path]:
     """Stream every output into temp files beside the final ones; return them, not yet renamed.
 
     Each item of ``pieces`` is a graph's rendered pieces, or the name of a graph whose pieces
-    are copied from the ``previous`` files. The caller renames the files into place with
-    `commit` once every other stage has succeeded.
+    are copied from the ``previous`` files; ``last`` gives the last graph's pieces, asked for
+    once everything before them is written (it may wait for them to be made). The caller
+    renames the files into place with `commit` once every other stage has succeeded.
     """
     out.mkdir(parents=True, exist_ok=True)
     files: list[_File] = []
@@ -214,6 +218,12 @@ def write_outputs(
             else:
                 for output, file in zip(OUTPUTS, files, strict=True):
                     file.write(getattr(piece, output.field))
+        for file in files:
+            file.flush_run()
+        if last is not None:
+            final = last()
+            for output, file in zip(OUTPUTS, files, strict=True):
+                file.write(getattr(final, output.field))
         for output, file in zip(OUTPUTS, files, strict=True):
             file.write_tail(output.tail)
     except BaseException:
@@ -239,7 +249,7 @@ class _File:
 
     def write(self, data: bytes) -> None:
         if data:
-            self._flush_run()
+            self.flush_run()
             if not self.first:
                 self.handle.write(self.separator)
             self.first = False
@@ -251,17 +261,17 @@ class _File:
         if self.run is not None and self.run[1] + len(self.separator) == start:
             self.run = (self.run[0], start + length)  # the separator between comes with it
         else:
-            self._flush_run()
+            self.flush_run()
             if not self.first:
                 self.handle.write(self.separator)
             self.run = (start, start + length)
         self.first = False
 
     def write_tail(self, tail: bytes) -> None:
-        self._flush_run()
+        self.flush_run()
         self.handle.write(tail)
 
-    def _flush_run(self) -> None:
+    def flush_run(self) -> None:
         if self.run is None:
             return
         start, end = self.run

@@ -46,16 +46,16 @@ def test_copied_pieces_give_the_same_bytes(
     kept = [n for n in names if rng.random() < 0.85]
     added = [f"g{i:02d}b" for i in range(rng.randint(0, 3))]
     order = sorted(kept + added)
-    now = {**graphs, **_graphs(rng, [*changed, *added])}
+    now = {**graphs, **_graphs(rng, [*changed, *added, "last"])}
     (tmp_path / "full").mkdir()
-    expected = _write(tmp_path / "full", order, now)
+    expected = _write(tmp_path / "full", [*order, "last"], now)
 
     previous = Previous.open(old, described, {n: piece_lengths(graphs[n]) for n in names})
     assert previous is not None
     new = tmp_path / "new"
     new.mkdir()
     items = [n if n in graphs and n not in changed else now[n] for n in order]
-    temps = write_outputs(new, items, previous)
+    temps = write_outputs(new, items, previous, last=lambda: now["last"])  # as kg.derived's
     previous.close()
     assert {f: p.read_bytes() for f, p in temps.items()} == expected
 
