@@ -11,12 +11,12 @@ rebuilt, re-validated and re-rendered, and only its named graph is replaced in t
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 
 from pyoxigraph import Quad
@@ -132,21 +132,33 @@ def _scan(root: Path, include_drafts: bool, known: dict[str, list[object]]) -> _
     shared = sha256(f"{code_digest()}\0{sha256(registry)}\0{options}".encode())
     articles, stats = {}, {}
     settled = time.time_ns() - 2_000_000_000
-    for text in sorted(paths.articles.glob("*.txt"), key=attrgetter("name")):
-        curation = paths.curation / f"{text.stem}.yaml"
+    # plain strings and os.stat: pathlib's objects were half of this at 10,000 articles
+    texts, curations = os.fspath(paths.articles), os.fspath(paths.curation)
+    try:
+        names = sorted(n for n in os.listdir(texts) if n.endswith(".txt"))
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    for name in names:
+        stem = name[:-4]
+        text, curation = f"{texts}/{name}", f"{curations}/{stem}.yaml"
         try:
-            a, b = text.stat(), curation.stat()
+            a, b = os.stat(text), os.stat(curation)
         except FileNotFoundError:
             continue
         stamp: list[object] = [a.st_size, a.st_mtime_ns, b.st_size, b.st_mtime_ns]
-        previous = known.get(text.stem)
+        previous = known.get(stem)
         if previous and previous[:4] == stamp and max(a.st_mtime_ns, b.st_mtime_ns) < settled:
             own = str(previous[4])
         else:
-            own = sha256((sha256(text.read_bytes()) + sha256(curation.read_bytes())).encode())
-        stats[text.stem] = [*stamp, own]
-        articles[text.stem] = sha256(f"{shared}\0{own}".encode())
+            own = sha256((sha256(_read(text)) + sha256(_read(curation))).encode())
+        stats[stem] = [*stamp, own]
+        articles[stem] = sha256(f"{shared}\0{own}".encode())
     return _Inputs(shared, articles, stats)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _entity_digest(plan: Plan, shared: str) -> str:
