@@ -417,7 +417,9 @@ class _OutputWriter:
     The pieces of a graph this build did not rebuild are copied from the last build's files
     when those are still as it left them (kg.outputs.Previous): after one article changed,
     ~1 GB is copied by the kernel, with the interpreter's lock released, rather than read
-    and written here."""
+    and written here. Without such files (a full build) everything is read from the cache
+    and written in Python, which would compete with the derived graph for the interpreter:
+    the files are then written after it, on the calling thread."""
 
     def __init__(self, out: Path, cache: BuildCache, step: derived.Step, names: list[str]):
         self.out = out
@@ -433,8 +435,10 @@ class _OutputWriter:
 
         self.step = step
         self.pieces = step.stream(names, reuse)
-        self.thread = threading.Thread(target=self._write, name="kg-outputs", daemon=True)
-        self.thread.start()
+        self.thread: threading.Thread | None = None
+        if self.previous is not None:
+            self.thread = threading.Thread(target=self._write, name="kg-outputs", daemon=True)
+            self.thread.start()
 
     def _write(self) -> None:
         try:
@@ -447,7 +451,10 @@ class _OutputWriter:
 
     def finish(self) -> dict[str, Path]:
         """The staged files, once written (the derived graph made: Step.prepare has ended)."""
-        self.thread.join()
+        if self.thread is None:
+            self._write()  # nothing to copy: every piece is read and written here
+        else:
+            self.thread.join()
         if self.error is not None:
             raise self.error
         assert self.temps is not None
@@ -456,7 +463,8 @@ class _OutputWriter:
     def abort(self) -> None:
         """Wait for the thread (it stops at the derived graph if that was not made) and
         remove what it wrote."""
-        self.thread.join()
+        if self.thread is not None:
+            self.thread.join()
         if self.temps is not None:
             discard(self.temps)
             self.temps = None
