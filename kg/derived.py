@@ -59,6 +59,7 @@ PREDICATES = (
     "secondClaim",
     "basis",
     "pairOrder",
+    "singleSourceFrom",
 )
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -250,21 +251,47 @@ def _entities(m: _Merged, out: _Writer) -> None:
             out.iri(entity, "firstSeenIn", article)
 
 
-def _articles(m: _Merged, out: _Writer) -> None:
-    """kg:factCount and kg:entityCount of every article."""
+def _articles(m: _Merged, single: dict[str, set[str]], out: _Writer) -> None:
+    """kg:factCount and kg:entityCount of every article, and kg:singleSourceFrom of every
+    article that states a single-source fact (see :func:`_single_source_from`)."""
     facts: dict[str, set[str]] = defaultdict(set)
     for stated, lines in m.facts:
         typed = {line.split(" ", 2)[1] for line in lines if line[0] == "1"}
         for article in stated:
             facts[article].update(typed)
-    for article in sorted(m.articles):
-        out.integer(article, "factCount", len(facts.get(article, ())))
-        out.integer(article, "entityCount", len(set(m.mentions.get(article, ()))))
+    start = _single_source_from(m, single)
+    for article in sorted(m.articles | start.keys()):
+        if article in m.articles:
+            out.integer(article, "factCount", len(facts.get(article, ())))
+            out.integer(article, "entityCount", len(set(m.mentions.get(article, ()))))
+        if article in start:
+            out.integer(article, "singleSourceFrom", start[article])
 
 
-def _source_counts(m: _Merged, out: _Writer) -> None:
+def _single_source_from(m: _Merged, single: dict[str, set[str]]) -> dict[str, int]:
+    """kg:singleSourceFrom: how many single-source facts the `single-source-facts` listing
+    puts before an article's, the listing being ordered by the article's date (as a string;
+    none first), the article's IRI and the fact's IRI. The query finds a page's articles on
+    it and numbers their facts itself (docs/queries.md, "Pages by row number"), so the
+    derived graph carries one integer per article, not one per fact (109,483 at 10,000
+    articles, which every rebuild would write)."""
+
+    def listed(article: str) -> tuple[int, str, str]:
+        dates = m.dates.get(article)
+        return (1, dates[0], article) if dates else (0, "", article)
+
+    start: dict[str, int] = {}
+    before = 0
+    for article in sorted(single, key=listed):
+        start[article] = before
+        before += len(single[article])
+    return start
+
+
+def _source_counts(m: _Merged, out: _Writer) -> dict[str, set[str]]:
     """kg:sourceCount of each assertion whose subject, predicate and object more than one
-    article states (an assertion without it is its triple's only source)."""
+    article states (an assertion without it is its triple's only source); returns the
+    single-source assertions of each article that states some."""
     first: dict[str, str] = {}  # triple key -> the first article seen stating it
     more: dict[str, set[str]] = {}  # triple key -> every article, once there are two
     for stated, lines in m.facts:
@@ -281,8 +308,15 @@ def _source_counts(m: _Merged, out: _Writer) -> None:
                 iri = line[2:-33]
                 n = len(more[line[-32:]])
                 counted[iri] = max(counted.get(iri, n), n)
+    single: dict[str, set[str]] = defaultdict(set)
+    for stated, lines in m.facts:
+        for line in lines:
+            if line[0] == "1" and line[2:-33] not in counted:
+                for article in stated:
+                    single[article].add(line[2:-33])
     for iri in sorted(counted):
         out.integer(iri, "sourceCount", counted[iri])
+    return single
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -371,8 +405,10 @@ def derive(summaries: Iterable[bytes]) -> list[Row]:
                 merged.add(summary)
         out = _Writer()
         _entities(merged, out)
-        _articles(merged, out)
-        _source_counts(merged, out)
+        counted = _Writer()  # the assertions' rows follow the articles' (the order is by IRI)
+        single = _source_counts(merged, counted)
+        _articles(merged, single, out)
+        out.rows.extend(counted.rows)
         _disagreements(merged, out)
         return out.rows
 

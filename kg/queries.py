@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
 from kg.results import Result, query_store
-from kg.safety import PAGE_MARK, check_query
+from kg.safety import PAGE_BOUNDS, PAGE_MARK, RANGE_MARK, check_query
 from kg.vocab import entity_id_of, entity_iri
 
 QUERIES_DIR = Path(__file__).resolve().parent.parent / "queries"
@@ -48,6 +48,10 @@ ALL = "all"
 _TRAILING_MODIFIER = re.compile(r"(?is)\b(LIMIT|OFFSET)\s+\d+\s*$|\bVALUES\b[^{}]*\{[^{}]*\}\s*$")
 # the line of a query that marks where its page goes (inside the sub-select that finds it)
 _MARK_LINE = re.compile(r"(?m)^([ \t]*)# PAGE[ \t]*$")
+# the lines of a query that numbers its rows itself, where the page's bounds go
+_RANGE_MARK_LINE = re.compile(r"(?m)^([ \t]*)# PAGE RANGE[ \t]*$")
+# ?pageEnd when the whole answer is asked for: more rows than any store holds
+PAGE_END_ALL = 10**18
 
 Runner = Callable[[str, dict[str, Any] | None], Result]
 
@@ -165,6 +169,8 @@ def parse_header(path: Path, text: str, check: bool = True) -> NamedQuery:
         problems.append(f"{path}: parameter {dup!r} declared twice")
     for word in sorted(set(names) & set(PAGE_WORDS)):
         problems.append(f"{path}: {word!r} names the paging option; call the parameter otherwise")
+    for word in sorted(set(names) & set(PAGE_BOUNDS)):
+        problems.append(f"{path}: {word!r} names a page bound; call the parameter otherwise")
     if _TRAILING_MODIFIER.search(re.sub(r"#[^\n]*", " ", text)):
         problems.append(
             f"{path}: a named query may not end with LIMIT, OFFSET or VALUES: the runner pages it "
@@ -196,21 +202,29 @@ def parse_header(path: Path, text: str, check: bool = True) -> NamedQuery:
 
 
 def _page_mark_problems(text: str) -> list[str]:
-    """A ``# PAGE`` line must be single, inside a sub-select, and the whole query must be
-    ordered again (a sub-select's order does not carry over to the query around it)."""
+    """A ``# PAGE`` line must be single and inside a sub-select; ``# PAGE RANGE`` lines need
+    the query to read both bounds; and a marked query must be ordered again (a sub-select's
+    order does not carry over to the query around it)."""
     marks = list(_MARK_LINE.finditer(text))
-    if not marks:
+    ranges = list(_RANGE_MARK_LINE.finditer(text))
+    if not marks and not ranges:
         return []
-    if len(marks) > 1:
-        return ["'# PAGE' marks the page once"]
-    from kg.remote_bind import _tokens
-
-    depth = 0
-    for _at, kind in _tokens(text[: marks[0].start()]):
-        depth += {"{": 1, "}": -1}.get(kind, 0)
     problems = []
-    if depth < 2:
-        problems.append("'# PAGE' belongs inside the sub-select that finds the page")
+    if len(marks) > 1:
+        problems.append("'# PAGE' marks the page once")
+    elif marks:
+        from kg.remote_bind import _tokens
+
+        depth = 0
+        for _at, kind in _tokens(text[: marks[0].start()]):
+            depth += {"{": 1, "}": -1}.get(kind, 0)
+        if depth < 2:
+            problems.append("'# PAGE' belongs inside the sub-select that finds the page")
+    if ranges:
+        body = re.sub(r"(?m)^[ \t]*#[^\n]*$", "", text)  # the query without comment lines
+        for bound in PAGE_BOUNDS:
+            if not re.search(rf"\?{bound}\b", body):
+                problems.append(f"a query with '# PAGE RANGE' finds its rows with ?{bound}")
     outer = text[text.rfind("}") + 1 :]
     if not re.search(r"(?i)\bORDER\s+BY\b", outer):
         problems.append("a query paged at '# PAGE' needs its own ORDER BY (the sub-select's")
@@ -497,7 +511,13 @@ def paged_text(text: str, size: int | None, offset: int = 0) -> str:
 
     The page goes at the end, or, in a query with a ``# PAGE`` line, on that line: the query
     then finds its page in a sub-select ordered as the whole query is, and looks up the rest
-    of each row for the page's rows only (docs/queries.md, "Pages")."""
+    of each row for the page's rows only (docs/queries.md, "Pages"). Each ``# PAGE RANGE``
+    line gets the page's bounds instead, ``VALUES (?pageStart ?pageEnd) { (offset end) }``
+    (end: offset + size + 1, or PAGE_END_ALL): a query that numbers its rows itself picks
+    the rows from ?pageStart up to ?pageEnd (docs/queries.md, "Pages by row number")."""
+    end = PAGE_END_ALL if size is None else int(offset) + int(size) + 1
+    bounds = f"VALUES (?pageStart ?pageEnd) {{ ({int(offset)} {end}) }} {RANGE_MARK}"
+    text, ranges = _RANGE_MARK_LINE.subn(lambda m: m.group(1) + bounds, text)
     words = []
     if size is not None:
         words.append(f"LIMIT {int(size) + 1}")
@@ -509,6 +529,8 @@ def paged_text(text: str, size: int | None, offset: int = 0) -> str:
     if mark:
         line = f"{mark.group(1)}{' '.join(words)} {PAGE_MARK}"
         return text[: mark.start()] + line + text[mark.end() :]
+    if ranges:
+        return text  # the query picks its page's rows itself
     return text.rstrip() + "\n" + "\n".join(words) + "\n"
 
 

@@ -301,13 +301,15 @@ def run_remote_query(
     query_text: str,
     timeout: float = DEFAULT_TIMEOUT,
     auth: Auth | None = None,
+    form: str | None = None,
 ) -> QueryResult:
     """Run one SPARQL query on a remote endpoint through SPARQLWrapper.
 
     Returns what ``Store.query`` returns for the embedded store, so ``kg.results.collect``
     reads both alike: ``QuerySolutions`` for SELECT, ``QueryBoolean`` for ASK, an iterator of
     ``Triple`` for CONSTRUCT/DESCRIBE. The timeout (seconds without a byte from the store) is
-    always set.
+    always set. ``form``, when given, is the query's form as kg.safety.check_query found it
+    (the runners give it); without it SPARQLWrapper guesses, and the store judges the text.
     """
     from SPARQLWrapper import POST, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -323,6 +325,11 @@ def run_remote_query(
     wrapper.setMethod(POST)
     wrapper.setTimeout(int(timeout) if float(timeout).is_integer() else timeout)
     wrapper.setQuery(query_text)
+    if form is not None:
+        # SPARQLWrapper guesses the form from the text with every second line of a comment
+        # block left in (its comment pattern takes the newline the next line's match needs):
+        # a word such as "copy" or "load" in a query's comments made it an update
+        wrapper.queryType = form.upper()
     graph_result = wrapper.queryType in ("CONSTRUCT", "DESCRIBE")
     if wrapper.queryType not in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
         raise RemoteError("only SELECT, ASK, CONSTRUCT and DESCRIBE queries can be run remotely")
@@ -384,9 +391,9 @@ def remote_runner(
     from kg.safety import check_query
 
     def run(text: str, substitutions: dict[str, Any] | None = None) -> Any:
-        check_query(text)
+        form = check_query(text).form
         bound = bind_values(text, substitutions or {})
-        return collect(run_remote_query(endpoint, bound, timeout), limit)
+        return collect(run_remote_query(endpoint, bound, timeout, form=form), limit)
 
     return run
 

@@ -13,6 +13,7 @@ from typing import Any
 from kg.pool import QueryFailed, QueryTimeout
 from kg.remote import Endpoint, RemoteError, RemoteTimeout, bind_values, run_remote_query
 from kg.results import Result, collect
+from kg.safety import check_query
 
 
 class RemotePool:
@@ -41,8 +42,9 @@ class RemotePool:
             endpoint = replace(endpoint, query_params=tuple(dataset))
         budget = self.timeout if timeout is None else timeout
         try:
+            form = check_query(text).form  # checked by the caller: a cached look-up
             bound = bind_values(text, substitutions or {})
-            return collect(run_remote_query(endpoint, bound, budget), limit)
+            return collect(run_remote_query(endpoint, bound, budget, form=form), limit)
         except RemoteTimeout as err:
             raise QueryTimeout(str(err)) from None
         except RemoteError as err:

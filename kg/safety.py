@@ -81,20 +81,30 @@ _PAGE_TAIL = re.compile(r"\n(?:LIMIT \d{1,10}\n)?(?:OFFSET \d{1,10}\n)?\Z")
 # paged_text writes the page in front of it ("LIMIT 101 OFFSET 200 # PAGE").
 PAGE_MARK = "# PAGE"
 _PAGE_LINE = re.compile(r"(?m)^([ \t]*)(?:LIMIT \d{1,10} )?(?:OFFSET \d{1,10} )?# PAGE[ \t]*$")
+# A query that numbers its rows itself is given the page's bounds instead, as the variables
+# ?pageStart and ?pageEnd, on every line marked so (kg.queries.paged_text; docs/queries.md,
+# "Pages by row number"): "VALUES (?pageStart ?pageEnd) { (200 301) } # PAGE RANGE".
+RANGE_MARK = "# PAGE RANGE"
+PAGE_BOUNDS = ("pageStart", "pageEnd")
+_RANGE_LINE = re.compile(
+    r"(?m)^([ \t]*)(?:VALUES \(\?pageStart \?pageEnd\) \{ \(\d{1,19} \d{1,19}\) \} )?"
+    r"# PAGE RANGE[ \t]*$"
+)
 
 
 def check_query(text: str) -> CheckedQuery:
     """Parse ``text`` and refuse updates, SERVICE and non-local dataset clauses.
 
     Raises :class:`QuerySyntaxError` or :class:`UnsafeQuery` with a message for the user. A
-    page tail (``LIMIT n`` / ``OFFSET k`` lines) or a page written at a ``# PAGE`` mark is set
-    aside, so every page of a named query reuses the cached check of the query itself (a
-    parse takes 10-90 ms).
+    page tail (``LIMIT n`` / ``OFFSET k`` lines) or a page written at a ``# PAGE`` or
+    ``# PAGE RANGE`` mark is set aside, so every page of a named query reuses the cached
+    check of the query itself (a parse takes 10-90 ms).
     """
     if len(text) > MAX_QUERY_CHARS:
         return _check(text)
     # the page in a marked sub-select is set aside the same way: only whole numbers differ
     unpaged = _PAGE_LINE.sub(r"\1" + PAGE_MARK, text)
+    unpaged = _RANGE_LINE.sub(r"\1" + RANGE_MARK, unpaged)
     tail = _PAGE_TAIL.search(unpaged)
     if tail and tail.group(0).strip():
         unpaged = unpaged[: tail.start()]

@@ -126,6 +126,7 @@ class KG(DefinedNamespace):
     lastSeenYear: URIRef
     pairOrder: URIRef
     secondClaim: URIRef
+    singleSourceFrom: URIRef
     sourceCount: URIRef
 
 

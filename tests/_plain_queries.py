@@ -249,7 +249,7 @@ WHERE {
   }
   OPTIONAL { ?article dcterms:date ?articleDate }
 }
-ORDER BY STR(?articleDate) ?a ?article
+ORDER BY STR(?articleDate) ?article ?a
 """,
     "timeline": """
 SELECT ?from ?to ?date ?dateSource ?event ?eventLabel ?places ?organisers

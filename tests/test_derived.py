@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from _plain_queries import PLAIN
 
 from kg import derived
 from kg.build import build_project
@@ -96,6 +97,33 @@ def test_source_count_counts_the_articles_stating_the_same_triple(seed_store) ->
     for iri, f in assertions.items():
         n = len(stating[(f[RDF + "subject"], f[RDF + "predicate"], f[RDF + "object"])])
         assert counts.get(iri, {"1"}) == {str(n)}, iri  # given only when two or more
+
+
+def test_single_source_from_counts_the_single_source_facts_listed_before(seed_store) -> None:
+    """kg:singleSourceFrom of an article is the number of single-source facts of the articles
+    before it (by date as written, then IRI), counted here from the curated graphs."""
+    facts: dict[str, set[str]] = defaultdict(set)
+    dates: dict[str, str] = {}
+    types: dict[str, set[str]] = defaultdict(set)
+    for q in curated(seed_store):
+        if q.predicate.value == NS + "statedIn":
+            facts[q.object.value].add(q.subject.value)
+        elif q.predicate == DCTERMS_DATE:
+            dates[q.subject.value] = q.object.value
+        elif q.predicate.value == RDF + "type":
+            types[q.subject.value].add(q.object.value)
+    counted = derived_values(seed_store, "sourceCount")
+    single = {
+        article: {a for a in stated if NS + "Assertion" in types[a] and a not in counted}
+        for article, stated in facts.items()
+    }
+    listed = sorted((dates.get(a, ""), a) for a, s in single.items() if s)
+    expected, before = {}, 0
+    for _, article in listed:
+        expected[article] = {str(before)}
+        before += len(single[article])
+    assert len(expected) == 5 and before > 100
+    assert derived_values(seed_store, "singleSourceFrom") == expected
 
 
 def test_the_disagreeing_pair_is_two_claims_about_one_measure(seed_store) -> None:
@@ -217,9 +245,23 @@ def answer(out: Path, name: str, **args: str) -> list[dict[str, str]]:
     return [{k: v["value"] for k, v in row.items()} for row in result.rows]
 
 
+def single_source_pages_match_the_plain_query(out: Path) -> int:
+    """Every page of one row of `single-source-facts` (found by kg:singleSourceFrom) is the
+    plain query's row at that place; returns the number of rows."""
+    run = store_runner(open_store(out / "store"))
+    query = load_library()["single-source-facts"]
+    plain = run(PLAIN["single-source-facts"], {}).rows
+    for offset, row in enumerate(plain):
+        page = run_named(run, query, {}, limit=1, offset=offset).result
+        assert page.rows == [row] and page.truncated == (offset + 1 < len(plain)), offset
+    assert run_named(run, query, {}, limit=1, offset=len(plain)).result.rows == []
+    return len(plain)
+
+
 def test_an_incremental_build_updates_the_derived_values(project: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     build_project(project, out)
+    single = single_source_pages_match_the_plain_query(out)
     example = ID + "example-agency"
     first = derived_values(open_store(out / "store"), "firstSeen")
     assert first[example] == {"2013-05-02"}  # the second article is the earlier one
@@ -252,6 +294,8 @@ def test_an_incremental_build_updates_the_derived_values(project: Path, tmp_path
     assert [(r["relation"], r["article"][-8:]) for r in bishkek_facts] == [("held in", "001_mini")]
     articles = {r["article"][-10:]: (r["facts"], r["date"]) for r in answer(out, "articles")}
     assert articles["002_second"] == ("1", "2016-05-02")
+    # the held-in fact became single-source, and the second article now comes last
+    assert single_source_pages_match_the_plain_query(out) == single + 1
     del store
 
     # the same as a full build: files byte for byte, and the store's derived graph

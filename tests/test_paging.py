@@ -354,6 +354,56 @@ def test_the_page_mark_takes_the_page_inside_the_sub_select() -> None:
         check_query(paged.replace("?s ?p ?o", "SERVICE <http://x.invalid/> { ?s ?p ?o }"))
 
 
+def test_range_marks_get_the_pages_bounds() -> None:
+    """Every '# PAGE RANGE' line gets ?pageStart and ?pageEnd (one past the extra row); the
+    query then picks its rows itself, so nothing is appended; a '# PAGE' still gets LIMIT."""
+    from kg.queries import PAGE_END_ALL, paged_text
+    from kg.safety import check_query
+
+    inner = (
+        "{ SELECT ?n WHERE {\n    # PAGE RANGE\n"
+        "    ?s <urn:p> ?n FILTER(?n >= ?pageStart && ?n < ?pageEnd) } }"
+    )
+    text = f"SELECT ?n WHERE {{\n  {inner}\n  UNION\n  {inner}\n}}\nORDER BY ?n\n"
+    paged = paged_text(text, 100, 200)
+    assert paged.count("    VALUES (?pageStart ?pageEnd) { (200 301) } # PAGE RANGE\n") == 2
+    assert paged.endswith("ORDER BY ?n\n") and "LIMIT" not in paged
+    assert f"{{ (0 {PAGE_END_ALL}) }}" in paged_text(text, None)
+    assert f"{{ (5 {PAGE_END_ALL}) }}" in paged_text(text, None, 5)
+    assert check_query(paged).form == "select"
+    with pytest.raises(UnsafeQuery, match="SERVICE"):
+        check_query(paged.replace("?s <urn:p> ?n", "SERVICE <http://x.invalid/> { ?s ?p ?n }"))
+    both = text.replace(
+        "  UNION\n  " + inner,
+        "  UNION { SELECT ?n WHERE { ?s <urn:q> ?n } ORDER BY ?n\n  # PAGE\n  }",
+    )
+    paged = paged_text(both, 10, 30)
+    assert "(30 41) } # PAGE RANGE" in paged and "  LIMIT 11 OFFSET 30 # PAGE\n" in paged
+
+
+def test_a_range_paged_store_query_answers_the_rows_in_its_bounds(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store()
+    for n in range(25):
+        store.add(ox.Quad(ox.NamedNode(f"urn:s{n}"), ox.NamedNode("urn:p"), ox.Literal(n)))
+    (tmp_path / "numbers.rq").write_text(
+        "# title: numbers\n# page: 10\nSELECT ?n WHERE {\n  { SELECT ?n WHERE {\n"
+        "    # PAGE RANGE\n    ?s <urn:p> ?n FILTER(?n >= ?pageStart && ?n < ?pageEnd) } }\n"
+        "}\nORDER BY ?n\n"
+    )
+    query = load_library(tmp_path)["numbers"]
+    run = store_runner(store)
+    for offset, limit, rows, more in (
+        (0, "default", range(10), True),
+        (20, 10, range(20, 25), False),
+        (3, None, range(3, 25), False),
+    ):
+        result = run_named(run, query, {}, limit=limit, offset=offset).result
+        assert [int(r["n"]["value"]) for r in result.rows] == list(rows), offset
+        assert result.truncated == more, offset
+
+
 @pytest.mark.parametrize(
     "body,needle",
     [
@@ -366,6 +416,20 @@ def test_the_page_mark_takes_the_page_inside_the_sub_select() -> None:
             "SELECT ?s WHERE {\n { SELECT ?s WHERE { ?s ?p ?o }\n # PAGE\n }\n"
             " { SELECT ?s WHERE { ?s ?p ?o }\n # PAGE\n }\n} ORDER BY ?s\n",
             "once",
+        ),
+        (
+            "SELECT ?s WHERE {\n { SELECT ?s WHERE {\n # PAGE RANGE\n ?s ?p ?o"
+            " FILTER(?o < ?pageEnd) } }\n} ORDER BY ?s\n",
+            "finds its rows with [?]pageStart",
+        ),
+        (
+            "SELECT ?s WHERE {\n { SELECT ?s WHERE {\n # PAGE RANGE\n ?s ?p ?o"
+            " FILTER(?o < ?pageEnd && ?o >= ?pageStart) } }\n}\n",
+            "needs its own ORDER BY",
+        ),
+        (
+            "# param: pageEnd integer\nSELECT ?s WHERE { ?s ?p ?pageEnd }\n",
+            "names a page bound",
         ),
     ],
 )

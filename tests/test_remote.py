@@ -18,6 +18,7 @@ from kg import remote, remote_push
 from kg.build import build_project
 from kg.cli import main
 from kg.remote import Auth, Endpoint, RemoteError
+from kg.results import collect
 from kg.store import open_store
 
 pytestmark = pytest.mark.server
@@ -383,6 +384,16 @@ def test_construct_answers_the_same_remote_and_embedded(
     embedded = rows(seed_store.query(text, use_default_graph_as_union=True))
     assert rows(remote.run_remote_query(pushed_seed, text, timeout=10)) == embedded
     assert embedded
+
+
+def test_comment_words_do_not_change_the_form_sent(
+    pushed_seed: Endpoint, seed_store: ox.Store
+) -> None:
+    """SPARQLWrapper read "copy" in the second of two comment lines as a COPY update."""
+    text = PREFIXES + "# the hosts\n# counted against a copy; load, add, move or clear nothing\n"
+    text += "SELECT ?o WHERE { ?o kg:hosted ?e } ORDER BY ?o"
+    embedded = collect(seed_store.query(text, use_default_graph_as_union=True), None).rows
+    assert embedded and remote.remote_runner(pushed_seed)(text).rows == embedded
 
 
 def test_bound_parameters_are_inert_and_equal_to_embedded_substitution(
