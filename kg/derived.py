@@ -510,7 +510,7 @@ class Step:
         self.old: bytes | None = None  # the last build's N-Quads of the derived graph
         self.new: bytes = b""
         self.chunks: Chunks | None = None
-        self.ready = threading.Event()  # prepare() has ended (see stream)
+        self.ready = threading.Event()  # prepare() has ended (see made)
 
     def prepare(self, names: Sequence[str]) -> None:
         """Compute the derived graph from the summaries of ``names`` (all staged or cached):
