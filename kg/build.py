@@ -417,9 +417,9 @@ class _OutputWriter:
     The pieces of a graph this build did not rebuild are copied from the last build's files
     when those are still as it left them (kg.outputs.Previous): after one article changed,
     ~1 GB is copied by the kernel, with the interpreter's lock released, rather than read
-    and written here. Without such files (a full build) everything is read from the cache
-    and written in Python, which would compete with the derived graph for the interpreter:
-    the files are then written after it, on the calling thread."""
+    and written here. Without such files, or when every graph was rebuilt, everything is read
+    from the cache and written in Python, which would compete with the derived graph for the
+    interpreter: the files are then written after it, on the calling thread."""
 
     def __init__(self, out: Path, cache: BuildCache, step: derived.Step, names: list[str]):
         self.out = out
@@ -433,6 +433,9 @@ class _OutputWriter:
             def reuse(name: str) -> bool:
                 return name not in written and name in starts
 
+            if not any(reuse(name) for name in names):  # every graph rebuilt: a full build
+                self.previous.close()
+                self.previous, reuse = None, None
         self.step = step
         self.pieces = step.stream(names, reuse)
         self.thread: threading.Thread | None = None

@@ -69,6 +69,9 @@ def test_changing_the_registry_rebuilds_everything(project: Path, tmp_path: Path
     registry = project / "seeds" / "entities.yaml"
     registry.write_text(registry.read_text().replace("name: Jane Doe", "name: Jane A. Doe"))
     assert build_project(project, out).rebuilt == ["001_mini", "002_second", "registry"]
+    full = tmp_path / "full"
+    build_project(project, full, incremental=False)
+    assert outputs(out) == outputs(full)
 
 
 def test_removing_an_article_drops_its_graph(project: Path, tmp_path: Path) -> None:
