@@ -11,21 +11,31 @@ rebuilt, re-validated and re-rendered, and only its named graph is replaced in t
 from __future__ import annotations
 
 import json
+import os
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
 
 from pyoxigraph import Quad
 
-from kg import __version__, derived, models, pipeline
-from kg.atomic import write_bytes
+from kg import __version__, derived, entity_table, models, pipeline
+from kg.atomic import Sweeper, write_bytes
 from kg.cache import BuildCache, CachedGraph, code_digest, sha256
-from kg.curation import Curation, Paths, Plan, draft_problems, plan_project
+from kg.curation import Curation, Paths, Plan, draft_problems, plan_from_table, plan_project
 from kg.graph import make_graphs
-from kg.outputs import OUTPUTS, commit, discard, render, write_outputs
+from kg.outputs import (
+    OUTPUTS,
+    Previous,
+    as_described,
+    commit,
+    describe,
+    discard,
+    render,
+    write_outputs,
+)
 from kg.pipeline import ArticleResult
 from kg.problems import CurationError, Problem
 from kg.store import StoreLoader, replace_graphs, write_store
@@ -122,21 +132,33 @@ def _scan(root: Path, include_drafts: bool, known: dict[str, list[object]]) -> _
     shared = sha256(f"{code_digest()}\0{sha256(registry)}\0{options}".encode())
     articles, stats = {}, {}
     settled = time.time_ns() - 2_000_000_000
-    for text in sorted(paths.articles.glob("*.txt"), key=attrgetter("name")):
-        curation = paths.curation / f"{text.stem}.yaml"
+    # plain strings and os.stat: pathlib's objects were half of this at 10,000 articles
+    texts, curations = os.fspath(paths.articles), os.fspath(paths.curation)
+    try:
+        names = sorted(n for n in os.listdir(texts) if n.endswith(".txt"))
+    except (FileNotFoundError, NotADirectoryError):
+        names = []
+    for name in names:
+        stem = name[:-4]
+        text, curation = f"{texts}/{name}", f"{curations}/{stem}.yaml"
         try:
-            a, b = text.stat(), curation.stat()
+            a, b = os.stat(text), os.stat(curation)
         except FileNotFoundError:
             continue
         stamp: list[object] = [a.st_size, a.st_mtime_ns, b.st_size, b.st_mtime_ns]
-        previous = known.get(text.stem)
+        previous = known.get(stem)
         if previous and previous[:4] == stamp and max(a.st_mtime_ns, b.st_mtime_ns) < settled:
             own = str(previous[4])
         else:
-            own = sha256((sha256(text.read_bytes()) + sha256(curation.read_bytes())).encode())
-        stats[text.stem] = [*stamp, own]
-        articles[text.stem] = sha256(f"{shared}\0{own}".encode())
+            own = sha256((sha256(_read(text)) + sha256(_read(curation))).encode())
+        stats[stem] = [*stamp, own]
+        articles[stem] = sha256(f"{shared}\0{own}".encode())
     return _Inputs(shared, articles, stats)
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 def _entity_digest(plan: Plan, shared: str) -> str:
@@ -176,6 +198,42 @@ def build_project(
         inputs = _scan(root, include_drafts, cache.stats)
         unchanged = {a for a, digest in inputs.articles.items() if cache.valid(a, digest)}
     with stage("load entities"):
+        plan, key = _plan_from_table(root, include_drafts, inputs, unchanged, cache)
+    if plan is None:
+        plan, key, unchanged = _plan(root, include_drafts, inputs, unchanged, cache, stage)
+    job = _Job(out, validate, store, cache, inputs, plan, key, unchanged, report, stage)
+    try:
+        return _produce(job)
+    except BaseException:
+        cache.discard_staged()  # the pieces this build staged in the cache
+        raise
+
+
+def _plan_from_table(
+    root: Path, include_drafts: bool, inputs: _Inputs, unchanged: set[str], cache: BuildCache
+) -> tuple[Plan | None, str]:
+    """The plan from the last build's entity table (kg.entity_table), when no entity
+    definition changed since; the digest of every definition is then the last build's."""
+    if not unchanged or not cache.valid("registry", inputs.shared):
+        return None, ""
+    table = entity_table.load(cache.folder, cache.key)
+    if table is None:
+        return None, ""
+    only = set(inputs.articles) - unchanged
+    return plan_from_table(root, include_drafts, only, *table), cache.key
+
+
+def _plan(
+    root: Path,
+    include_drafts: bool,
+    inputs: _Inputs,
+    unchanged: set[str],
+    cache: BuildCache,
+    stage: Callable[[str], AbstractContextManager[None]],
+) -> tuple[Plan, str, set[str]]:
+    """The plan from every entity definition read from the files; after a change to any of
+    them, every article is planned (any might be affected)."""
+    with stage("load entities"):
         known = {
             str(e["id"]): (models.Entity.model_validate(e), name)
             for name in unchanged
@@ -188,12 +246,7 @@ def build_project(
         if unchanged and key != cache.key:  # an entity changed: every article may be affected
             unchanged = set()
             plan = plan_project(root, include_drafts)
-    job = _Job(out, validate, store, cache, inputs, plan, key, unchanged, report, stage)
-    try:
-        return _produce(job)
-    except BaseException:
-        cache.discard_staged()  # the pieces this build staged in the cache
-        raise
+    return plan, key, unchanged
 
 
 @dataclass
@@ -293,18 +346,30 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
         out / "manifest.json",
         out / "store" / "CURRENT",
     ]
-    if not results_names and set(cache.graphs) == set(every) and all(p.exists() for p in current):
+    if (
+        not results_names
+        and set(cache.graphs) == set(every)
+        and all(p.exists() for p in current)
+        and as_described(out, cache.outputs)  # not changed since (by hand, say)
+    ):
         with stage("nothing changed"):  # every output already holds exactly these graphs
-            cache.commit(job.key, set(every), inputs.stats)
+            _keep_table(job)
+            cache.commit(job.key, set(every), inputs.stats, cache.outputs)
         report.files = {p.name: p for p in current[:-1]} | {"store": out / "store"}
         return report
 
     step = derived.Step(cache, report.timings)
-    step.prepare(names)
-    loading.close(last=step.new)  # the derived graph last; compacted while outputs are written
-    with stage("write outputs"):
-        temps = write_outputs(out, step.stream(names))
+    writer = _OutputWriter(out, cache, step, names)  # on a thread while the derived graph is made
+    try:
+        step.prepare(names)
+        loading.close(last=step.new)  # the derived graph last; compacted while outputs are written
+        with stage("write outputs"):
+            temps = writer.finish()
+    except BaseException:
+        writer.abort()
+        raise
     report.graphs[derived.NAME] = cache.graphs[derived.NAME].quads
+    sweeper = Sweeper()
     try:
         if job.store:
             with stage("load store"):
@@ -321,17 +386,91 @@ def _produce_with(job: _Job, loading: _Loading) -> BuildReport:
             "outputs": sorted(o.filename for o in OUTPUTS),
         }
         with stage("rename into place"):
-            commit(out, temps)
+            sweeper.delete(commit(out, temps))  # the replaced files, freed meanwhile
             text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
             write_bytes(out / "manifest.json", text.encode())
-            cache.commit(job.key, set(every), inputs.stats)
+            _keep_table(job)
+            cache.commit(job.key, set(every), inputs.stats, describe(out, every))
+        with stage("delete replaced outputs"):
+            sweeper.wait()
     except BaseException:
         discard(temps)
         raise
+    finally:
+        sweeper.wait()
     for output in OUTPUTS:
         report.files[output.filename] = out / output.filename
     report.files["manifest.json"] = out / "manifest.json"
     return report
+
+
+def _keep_table(job: _Job) -> None:
+    """Keep the entity table for the next build, unless it is the one kept already."""
+    if not isinstance(job.plan.entities, entity_table.EntityTable):
+        entity_table.save(job.cache.folder, job.key, job.plan.entities, job.plan.origin)
+
+
+class _OutputWriter:
+    """The output files, written on a thread while the main one computes the derived graph
+    (which comes last in every file: kg.derived.Step.made waits for it).
+
+    The pieces of a graph this build did not rebuild are copied from the last build's files
+    when those are still as it left them (kg.outputs.Previous): after one article changed,
+    ~1 GB is copied by the kernel, with the interpreter's lock released, rather than read
+    and written here. Without such files, or when every graph was rebuilt, everything is read
+    from the cache and written in Python, which would compete with the derived graph for the
+    interpreter: the files are then written after it, on the calling thread."""
+
+    def __init__(self, out: Path, cache: BuildCache, step: derived.Step, names: list[str]):
+        self.out = out
+        self.temps: dict[str, Path] | None = None
+        self.error: BaseException | None = None
+        self.previous = Previous.open(out, cache.outputs, cache.committed_pieces())
+        reuse = None
+        if self.previous is not None:
+            written, starts = cache.written, self.previous.starts
+
+            def reuse(name: str) -> bool:
+                return name not in written and name in starts
+
+            if not any(reuse(name) for name in names):  # every graph rebuilt: a full build
+                self.previous.close()
+                self.previous, reuse = None, None
+        self.step = step
+        self.pieces = step.stream(names, reuse)
+        self.thread: threading.Thread | None = None
+        if self.previous is not None:
+            self.thread = threading.Thread(target=self._write, name="kg-outputs", daemon=True)
+            self.thread.start()
+
+    def _write(self) -> None:
+        try:
+            self.temps = write_outputs(self.out, self.pieces, self.previous, self.step.made)
+        except BaseException as err:  # handed on by finish()
+            self.error = err
+        finally:
+            if self.previous is not None:
+                self.previous.close()
+
+    def finish(self) -> dict[str, Path]:
+        """The staged files, once written (the derived graph made: Step.prepare has ended)."""
+        if self.thread is None:
+            self._write()  # nothing to copy: every piece is read and written here
+        else:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.temps is not None
+        return self.temps
+
+    def abort(self) -> None:
+        """Wait for the thread (it stops at the derived graph if that was not made) and
+        remove what it wrote."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.temps is not None:
+            discard(self.temps)
+            self.temps = None
 
 
 def _update_store(

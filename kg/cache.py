@@ -11,14 +11,17 @@ import hashlib
 import json
 import os
 import struct
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from kg.atomic import write_text
-from kg.outputs import Chunks
+from kg.outputs import Chunks, piece_lengths
 
-FORMAT = 3  # 2: pieces carry the graph's summary for kg.derived; 3: pieces in pack files
+# 2: pieces carry the graph's summary for kg.derived; 3: pieces in pack files; 4: the pieces'
+# lengths in the output files, and which output files the index describes (kg.outputs.Previous)
+FORMAT = 4
 PACKAGE = Path(__file__).resolve().parent
 
 
@@ -48,6 +51,7 @@ class CachedGraph:
     at: int = 0
     size: int = 0
     summary: int = 0  # bytes of its kg.derived summary, the end of its pieces
+    pieces: list[int] = field(default_factory=list)  # its pieces' lengths in the output files
 
 
 @dataclass
@@ -68,6 +72,11 @@ class BuildCache:
     staging: BinaryIO | None = field(default=None, repr=False)  # this build's pack, being written
     staging_name: str = ""
     readers: dict[str, int] = field(default_factory=dict, repr=False)  # open packs
+    # the output files the last build wrote (kg.outputs.describe), and its graphs' records
+    outputs: dict[str, Any] = field(default_factory=dict)
+    # reads and staging from two threads (kg.build writes the outputs on a thread)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    committed: dict[str, CachedGraph] = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, folder: Path) -> BuildCache:
@@ -83,9 +92,21 @@ class BuildCache:
             for pack, end in ends.items():  # a pack missing or cut short: build afresh
                 if (folder / f"{pack}.pack").stat().st_size < end:
                     raise ValueError(f"cache pack {pack} is shorter than its index says")
-            return cls(folder, index["key"], graphs, index.get("stats", {}))
+            cache = cls(folder, index["key"], graphs, index.get("stats", {}))
+            cache.outputs = index.get("outputs", {})
+            cache.committed = dict(graphs)
+            return cache
         except (OSError, ValueError, KeyError, TypeError):
             return cls(folder)
+
+    def committed_pieces(self) -> dict[str, tuple[int, int, int, int]]:
+        """Each graph's piece lengths in the output files as of the last commit."""
+        lengths = {}
+        for name, record in self.committed.items():
+            if len(record.pieces) == 4:
+                trig, turtle, jsonld, nquads = record.pieces
+                lengths[name] = (trig, turtle, jsonld, nquads)
+        return lengths
 
     def valid(self, name: str, inputs: str) -> bool:
         """Whether the cached pieces of ``name`` were built from exactly these inputs."""
@@ -112,20 +133,23 @@ class BuildCache:
     def stage(self, name: str, chunks: Chunks, record: CachedGraph) -> None:
         """Append a graph's new pieces to this build's pack (nothing a later build reads until
         `commit`), so a large build does not hold every rendered graph in memory."""
-        if self.staging is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            numbers = [
-                int(p.stem[5:]) for p in self.folder.glob("pack-*.*") if p.stem[5:].isdigit()
-            ]
-            self.staging_name = f"pack-{max(numbers, default=0) + 1:06d}"
-            self.staging = self._path(self.staging_name, ".tmp").open("wb")
         blob = b"".join(
             struct.pack(">Q", len(part)) + part
             for part in (getattr(chunks, f) for f in Chunks.FIELDS)
         )
-        record.pack, record.at, record.size = self.staging_name, self.staging.tell(), len(blob)
         record.summary = len(chunks.derived)  # the last field: see summary()
-        self.staging.write(blob)
+        if not record.pieces:
+            record.pieces = list(piece_lengths(chunks))
+        with self.lock:
+            if self.staging is None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                numbers = [
+                    int(p.stem[5:]) for p in self.folder.glob("pack-*.*") if p.stem[5:].isdigit()
+                ]
+                self.staging_name = f"pack-{max(numbers, default=0) + 1:06d}"
+                self.staging = self._path(self.staging_name, ".tmp").open("wb")
+            record.pack, record.at, record.size = self.staging_name, self.staging.tell(), len(blob)
+            self.staging.write(blob)
         self.written.add(name)
         self.graphs[name] = record
 
@@ -137,9 +161,16 @@ class BuildCache:
         self.staging_name = ""
         self.written.clear()
 
-    def commit(self, key: str, keep: set[str], stats: dict[str, list[object]]) -> None:
+    def commit(
+        self,
+        key: str,
+        keep: set[str],
+        stats: dict[str, list[object]],
+        outputs: dict[str, Any],
+    ) -> None:
         """Move this build's pack into place and write the index; forget graphs not in
-        ``keep`` and delete the packs nothing refers to any more."""
+        ``keep`` and delete the packs nothing refers to any more. ``outputs``: the output
+        files as they now are (kg.outputs.describe)."""
         self.folder.mkdir(parents=True, exist_ok=True)
         self._close()
         if self.staging_name:
@@ -150,6 +181,8 @@ class BuildCache:
             del self.graphs[name]
         self.key = key
         self.stats = stats
+        self.outputs = outputs
+        self.committed = dict(self.graphs)
         index = {
             "format": FORMAT,
             "key": key,
@@ -157,6 +190,7 @@ class BuildCache:
             # (0.6 s of an incremental build at 10,000 articles)
             "graphs": {name: vars(g) for name, g in sorted(self.graphs.items())},
             "stats": stats,
+            "outputs": outputs,
         }
         write_text(self.folder / "index.json", json.dumps(index, sort_keys=True) + "\n")
         used = {g.pack for g in self.graphs.values()}
@@ -167,9 +201,11 @@ class BuildCache:
 
     def _read(self, record: CachedGraph, at: int, size: int) -> bytes:
         """``size`` bytes at ``at`` of the record's pack (this build's included)."""
-        if record.pack == self.staging_name and self.staging is not None:
-            self.staging.flush()
-        data = os.pread(self._reader(record.pack), size, at)
+        with self.lock:
+            if record.pack == self.staging_name and self.staging is not None:
+                self.staging.flush()
+            fd = self._reader(record.pack)
+        data = os.pread(fd, size, at)
         if len(data) != size:
             raise OSError(f"cache pack {record.pack} is shorter than its index says")
         return data

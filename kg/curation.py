@@ -8,7 +8,9 @@ that kg.build turns into RDF without re-checking anything.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -249,6 +251,62 @@ def plan_project(
     checker.entities = entities
     for eid, entity in sorted(entities.items()):
         checker.check_entity(entity, *where[eid])
+    return Plan(root, include_drafts, checker, origin, todo)
+
+
+def plan_from_table(
+    root: Path,
+    include_drafts: bool,
+    only: set[str],
+    entities: Mapping[str, models.Entity],
+    origin: dict[str, str],
+) -> Plan | None:
+    """`plan_project` for the articles ``only``, given the last build's checked entity table
+    (kg.entity_table): None unless that table is still exactly right, that is unless every
+    article in ``only`` defines exactly the entities it defined then (as models compare), no
+    article that defined some was removed, and no article is missing its text or curation.
+    The caller knows the registry is unchanged. Anything else goes to `plan_project`, which
+    reads every definition and reports any problem."""
+    from kg.entity_table import stored
+
+    paths = Paths(root)
+    try:
+        texts = {n[:-4] for n in os.listdir(paths.articles) if n.endswith(".txt")}
+        curated = {n[:-5] for n in os.listdir(paths.curation) if n.endswith(".yaml")}
+    except OSError:
+        return None
+    if texts != curated or not all(ARTICLE_ID.match(a) for a in only) or not only <= texts:
+        return None
+    owned: dict[str, dict[str, Any]] = {}
+    raw_table = getattr(entities, "raw", None)
+    for eid, owner in origin.items():
+        if owner != "registry" and owner not in texts:
+            return None  # a removed article took its definitions with it
+        if owner in only:
+            owned.setdefault(owner, {})[eid] = (
+                raw_table[eid] if raw_table is not None else stored(entities[eid])
+            )
+    checker = _Checker(root, load_ontology(), Problems())
+    todo = []
+    for article_id in sorted(only):
+        path = paths.curation / f"{article_id}.yaml"
+        todo.append((path, paths.articles / f"{article_id}.txt"))
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        defined: list[models.Entity] = []
+        if LOCAL_ENTITIES.search(raw):
+            found, doc, defined = _local_entities(path, checker.rel(path), raw)
+            if found.items or doc is None:
+                return None
+        now = {e.id: stored(e) for e in defined}
+        if len(now) != len(defined) or any(e.suggested for e in defined):
+            return None  # a duplicate id, or a draft: reported by plan_project
+        if now != owned.get(article_id, {}):
+            return None
+    checker.entities = entities  # type: ignore[assignment]  # read-only from here on
+    checker.complete = True
     return Plan(root, include_drafts, checker, origin, todo)
 
 

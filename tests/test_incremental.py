@@ -69,6 +69,9 @@ def test_changing_the_registry_rebuilds_everything(project: Path, tmp_path: Path
     registry = project / "seeds" / "entities.yaml"
     registry.write_text(registry.read_text().replace("name: Jane Doe", "name: Jane A. Doe"))
     assert build_project(project, out).rebuilt == ["001_mini", "002_second", "registry"]
+    full = tmp_path / "full"
+    build_project(project, full, incremental=False)
+    assert outputs(out) == outputs(full)
 
 
 def test_removing_an_article_drops_its_graph(project: Path, tmp_path: Path) -> None:
@@ -138,7 +141,7 @@ def test_the_cache_keeps_one_pack_per_build_and_drops_packs_nothing_uses(
     full = outputs(build_project(project, out).out)
 
     def packs() -> list[str]:
-        return sorted(p.name for p in (out / "cache").iterdir() if p.name != "index.json")
+        return sorted(p.name for p in (out / "cache").iterdir() if p.name.startswith("pack-"))
 
     assert packs() == ["pack-000001.pack"]
     curation = project / "seeds" / "curation" / "002_second.yaml"
@@ -178,3 +181,109 @@ def test_a_pack_cut_short_means_a_full_rebuild(project: Path, tmp_path: Path) ->
     pack.write_bytes(pack.read_bytes()[:-10])
     assert build_project(project, out).rebuilt == ["001_mini", "002_second", "registry"]
     assert outputs(out) == full
+
+
+THIRD_ARTICLE = "Agency report\nThe Example Agency hosted a roundtable in Bishkek.\n"
+
+
+def test_a_rebuild_copies_the_unchanged_graphs_from_the_previous_files(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kg.cache import BuildCache
+
+    (project / "seeds" / "articles" / "003_third.txt").write_text(THIRD_ARTICLE)
+    (project / "seeds" / "curation" / "003_third.yaml").write_text(SECOND_CURATION)
+    out = tmp_path / "out"
+    build_project(project, out)
+    read = []
+    chunks = BuildCache.chunks
+
+    def spy(self: BuildCache, name: str):  # type: ignore[no-untyped-def]
+        read.append(name)
+        return chunks(self, name)
+
+    monkeypatch.setattr(BuildCache, "chunks", spy)
+    curation = project / "seeds" / "curation" / "002_second.yaml"
+    curation.write_text(SECOND_CURATION.replace("s: example-agency", "s: interior-ministry"))
+    assert build_project(project, out).rebuilt == ["002_second"]
+    # registry, 001 and 003 came from the previous files (the last derived graph is read to
+    # update the store by difference)
+    assert set(read) == {"002_second", "derived"}
+    full = tmp_path / "full"
+    build_project(project, full, incremental=False)
+    assert outputs(out) == outputs(full)
+
+
+@pytest.mark.parametrize("change", ["appended", "same size", "removed"])
+def test_output_files_changed_by_hand_are_written_whole_again(
+    project: Path, tmp_path: Path, change: str
+) -> None:
+    out = tmp_path / "out"
+    build_project(project, out)
+    ttl = out / "kg.ttl"
+    if change == "appended":
+        ttl.write_bytes(ttl.read_bytes() + b"# a note\n")
+    elif change == "same size":
+        ttl.write_bytes(ttl.read_bytes().replace(b"Bishkek", b"Bishkeq"))
+    else:
+        ttl.unlink()
+    curation = project / "seeds" / "curation" / "002_second.yaml"
+    curation.write_text(SECOND_CURATION.replace("s: example-agency", "s: interior-ministry"))
+    assert build_project(project, out).rebuilt == ["002_second"]
+    full = tmp_path / "full"
+    build_project(project, full, incremental=False)
+    assert outputs(out) == outputs(full)
+
+
+def test_output_files_changed_by_hand_are_rewritten_when_nothing_else_changed(
+    project: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    built = outputs(build_project(project, out).out)
+    (out / "kg.nq").write_bytes(b"")
+    assert build_project(project, out).rebuilt == []
+    assert outputs(out) == built
+
+
+def test_adding_and_removing_articles_gives_what_a_full_build_gives(
+    project: Path, tmp_path: Path
+) -> None:
+    out, full = tmp_path / "out", tmp_path / "full"
+    build_project(project, out)
+    (project / "seeds" / "articles" / "000_first.txt").write_text(THIRD_ARTICLE)
+    (project / "seeds" / "curation" / "000_first.yaml").write_text(SECOND_CURATION)
+    assert build_project(project, out).rebuilt == ["000_first"]
+    build_project(project, full, incremental=False)
+    assert outputs(out) == outputs(full)
+    (project / "seeds" / "articles" / "001_mini.txt").unlink()
+    (project / "seeds" / "curation" / "001_mini.yaml").unlink()
+    build_project(project, out)
+    build_project(project, full, incremental=False)
+    assert outputs(out) == outputs(full)
+
+
+@pytest.mark.parametrize("broken", ["kg.derived.derive", "kg.outputs._copy_range"])
+def test_a_failure_while_the_outputs_are_written_leaves_the_previous_ones(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str
+) -> None:
+    import threading
+
+    out = tmp_path / "out"
+    build_project(project, out)
+    before = outputs(out)
+    listing = sorted(p.name for p in out.iterdir())
+
+    def fail(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(broken, fail)
+    curation = project / "seeds" / "curation" / "002_second.yaml"
+    curation.write_text(SECOND_CURATION.replace("s: example-agency", "s: interior-ministry"))
+    with pytest.raises(OSError, match="disk full"):
+        build_project(project, out)
+    assert outputs(out) == before
+    assert sorted(p.name for p in out.iterdir()) == listing  # no staged file left
+    assert not [t for t in threading.enumerate() if t.name == "kg-outputs"]
+    monkeypatch.undo()
+    assert build_project(project, out).rebuilt == ["002_second"]
+    assert hosts(out) == {"interior-ministry"}
