@@ -282,7 +282,9 @@ class ArticleGraph:
         return iri
 
     def quote(self, quote: models.Quote, span: Span, posts: list[str]) -> None:
-        iri = f"{BASE}quote/{self.article.id}/{span.start}-{span.end}"
+        # the speaker is part of the name: the same words may be quoted from two people, each
+        # speaking in their own post
+        iri = f"{BASE}quote/{self.article.id}/{span.start}-{span.end}/{quote.speaker}"
         self.record(iri, KG.Quotation, span, quote.note)
         self.out.add(iri, KG.speaker, entity_iri(quote.speaker))
         self.out.add(iri, SCHEMA.text, text(span.exact))

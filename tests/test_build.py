@@ -87,6 +87,28 @@ def test_posts_are_records_with_organisation_role_article_and_date(
     assert "John MacGregor" in quote
 
 
+def test_the_same_words_quoted_from_two_people_are_two_quotations(
+    make_project, tmp_path: Path
+) -> None:
+    """Each keeps its own speaker and only that speaker's post (they once shared one node)."""
+    from conftest import MINI_CURATION, MINI_REGISTRY
+
+    registry = MINI_REGISTRY + "  - id: john-roe\n    kind: Person\n    name: John Roe\n"
+    both = "  - speaker: john-roe\n    text: Co-operation matters,\nclaims:\n"
+    root = make_project(registry=registry, curation=MINI_CURATION.replace("claims:\n", both, 1))
+    build_project(root, tmp_path / "out")
+    rows = select(
+        pyoxigraph.Store(str(tmp_path / "out" / "store")),
+        "SELECT ?q ?who (COUNT(DISTINCT ?post) AS ?posts) WHERE { ?q a kg:Quotation ;"
+        " kg:speaker ?who OPTIONAL { ?q kg:speakerPost ?post } } GROUP BY ?q ?who ORDER BY ?who",
+    )
+    assert [(who.rsplit("/", 1)[1], posts) for _, who, posts in rows] == [
+        ("jane-doe", "1"),
+        ("john-roe", "0"),
+    ]
+    assert rows[0][0] != rows[1][0]
+
+
 def test_disagreeing_claims_are_both_kept_with_attribution(seed_store: pyoxigraph.Store) -> None:
     profit = select(
         seed_store,

@@ -108,7 +108,7 @@ CURATION_1 = _curation(
     + _post("zara-kim", "bureau-b", "Deputy", "Deputy of Bureau B")
     + _post("bob-adams", "bureau-b", "Director", "Bob Adams, Director of Bureau B")
     + _post("amy-zhang", None, "Adviser", "Amy Zhang, Adviser"),
-    # the same words given to two speakers are one quotation (one span) with both
+    # the same words given to two speakers: two quotations, each with its speaker's post
     _quote("bob-adams", "We act together", "forum")
     + _quote("amy-zhang", "We act together", "forum")
     + _quote("zara-kim", "Zara speaks first", "forum")
@@ -192,20 +192,24 @@ def test_the_listings_are_their_plain_queries_page_by_page(project: Path, tmp_pa
     out = tmp_path / "out"
     build_project(project, out)
     quotes, posts = _check_all(open_store(out / "store"))
-    # the undated article first, then "2015" before "2015-06-01"; by speaker within a date;
-    # the words given to two speakers (one quotation, with both speakers' posts: 2 x 2 rows)
-    # come together under the first name, Amy Zhang, before her other quotation (by IRI)
+    # the undated article first, then "2015" before "2015-06-01"; by speaker within a date,
+    # then the quotation's IRI (the words' place in the article, then the speaker): the words
+    # given to two speakers are two quotations, each with its speaker's post alone
     assert _cells(quotes, "articleDate", "speakerLabel", "quote") == [
         (None, "Zara Kim", "No date here."),
         ("2015", "Amy Zhang", "The year went well."),
         ("2015", "Bob Adams", "It did."),
-        *[("2015-06-01", "Amy Zhang", "We act together")] * 2,
-        *[("2015-06-01", "Bob Adams", "We act together")] * 2,
+        ("2015-06-01", "Amy Zhang", "We act together"),
         ("2015-06-01", "Amy Zhang", "Amy speaks too"),
+        ("2015-06-01", "Bob Adams", "We act together"),
         ("2015-06-01", "Bob Adams", "Bob closes"),
         *[("2015-06-01", "Zara Kim", "Zara speaks first")] * 2,
     ]
     assert {r[0] for r in _cells(quotes, "role")[-2:]} == {"Head", "Deputy"}  # her two posts
+    together = [
+        r[1:] for r in _cells(quotes, "quote", "speakerLabel", "role") if r[0] == "We act together"
+    ]
+    assert together == [("Amy Zhang", "Adviser"), ("Bob Adams", "Director")]
     # by date, then organisation (none first), person and role
     assert _cells(posts, "reportedOn", "orgLabel", "personLabel", "role") == [
         (None, "Bureau B", "Zara Kim", "Head"),
