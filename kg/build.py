@@ -23,6 +23,7 @@ from pyoxigraph import Quad
 
 from kg import __version__, derived, entity_table, models, pipeline
 from kg.atomic import Sweeper, write_bytes
+from kg.buildlock import exclusive
 from kg.cache import BuildCache, CachedGraph, code_digest, sha256
 from kg.curation import Curation, Paths, Plan, draft_problems, plan_from_table, plan_project
 from kg.graph import make_graphs
@@ -181,8 +182,22 @@ def build_project(
     incremental: bool = True,
     progress: Progress | None = None,
 ) -> BuildReport:
-    """Build everything under ``root`` into ``out`` (default ``root/build``)."""
+    """Build everything under ``root`` into ``out`` (default ``root/build``); one build at a
+    time per ``out`` (kg.buildlock)."""
     out = out or root / "build"
+    with exclusive(out):
+        return _build(root, out, include_drafts, validate, store, incremental, progress)
+
+
+def _build(
+    root: Path,
+    out: Path,
+    include_drafts: bool,
+    validate: bool,
+    store: bool,
+    incremental: bool,
+    progress: Progress | None,
+) -> BuildReport:
     report = BuildReport(out)
 
     @contextmanager
