@@ -350,9 +350,9 @@ def _single_source_from(m: _Merged, single: dict[str, set[str]]) -> dict[str, in
     return start
 
 
-def _source_counts(m: _Merged, out: _Writer) -> dict[str, set[str]]:
+def _source_counts(m: _Merged) -> tuple[dict[str, int], dict[str, set[str]]]:
     """kg:sourceCount of each assertion whose subject, predicate and object more than one
-    article states (an assertion without it is its triple's only source); returns the
+    article states (an assertion without it is its triple's only source), and the
     single-source assertions of each article that states some."""
     first: dict[str, str] = {}  # triple key -> the first article seen stating it
     more: dict[str, set[str]] = {}  # triple key -> every article, once there are two
@@ -376,9 +376,7 @@ def _source_counts(m: _Merged, out: _Writer) -> dict[str, set[str]]:
             if line[0] == "1" and line[2:-33] not in counted:
                 for article in stated:
                     single[article].add(line[2:-33])
-    for iri in sorted(counted):
-        out.integer(iri, "sourceCount", counted[iri])
-    return single
+    return counted, single
 
 
 def _decimal(value: str) -> Decimal | None:
@@ -552,10 +550,10 @@ def derive(summaries: Iterable[bytes]) -> list[Row]:
                 merged.add(summary)
         out = _Writer()
         _entities(merged, out)
-        counted = _Writer()  # the assertions' rows follow the articles' (the order is by IRI)
-        single = _source_counts(merged, counted)
+        counted, single = _source_counts(merged)
         _articles(merged, single, out)
-        out.rows.extend(counted.rows)
+        for iri in sorted(counted):  # the assertions' rows after the articles' (by IRI)
+            out.integer(iri, "sourceCount", counted[iri])
         _disagreements(merged, out)
         _quotation_orders(merged, out)
         _post_orders(merged, out)
